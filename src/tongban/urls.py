@@ -1,0 +1,19 @@
+"""Root URL configuration: each module brings its own ``urls.py``."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from tongban.api import api
+from tongban.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("workbench/", include("tongban.workbench.urls")),
+    path("", include("tongban.portal.urls")),
+]
