@@ -39,6 +39,7 @@ class Agency(models.Model):
     """
 
     code = models.CharField(_("机构代码"), max_length=32, unique=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
