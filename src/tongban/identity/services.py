@@ -21,7 +21,8 @@ def agencies_where(user: User | AnonymousUser | None, role: StaffRole) -> list[A
     """The agencies at which ``user`` holds ``role`` (each covering its subtree)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    return [assignment.agency for assignment in RoleAssignment.objects.filter(user=user, role=role).select_related("agency")]
+    assignments = RoleAssignment.objects.filter(user=user, role=role).select_related("agency")
+    return [assignment.agency for assignment in assignments]
 
 
 def holds_role(user: User | AnonymousUser | None, role: StaffRole, agency: Agency | None = None) -> bool:

@@ -11,6 +11,7 @@ from tongban.catalogue.models.lifecycle import (
     RequestState,
     RequestStep,
 )
+from tongban.catalogue.models.search import SearchEntry
 from tongban.catalogue.models.versions import ItemVersion, Material, SituationOption, SituationQuestion
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "RequestKind",
     "RequestState",
     "RequestStep",
+    "SearchEntry",
     "ServiceItem",
     "SituationOption",
     "SituationQuestion",

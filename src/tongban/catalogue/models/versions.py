@@ -87,15 +87,12 @@ class ItemVersion(models.Model):
         return self.state in FROZEN_STATES
 
     def save(self, *args: object, **kwargs: object) -> None:
-        """Refuse to rewrite a frozen version; only the state and publication time may move on."""
-        if self.pk and not kwargs.get("update_fields"):
+        """Refuse to rewrite a frozen version; only its state and publication time may move on."""
+        if self.pk:
             stored = ItemVersion.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-            if stored in FROZEN_STATES:
-                raise ValidationError(_("已提交或已发布的版本不可修改，请新建版本"))
-        update_fields = kwargs.get("update_fields")
-        if update_fields and not set(update_fields) <= {"state", "published_at"}:  # type: ignore[arg-type]
-            stored = ItemVersion.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-            if stored in FROZEN_STATES:
+            update_fields = kwargs.get("update_fields")
+            only_state = bool(update_fields) and set(update_fields) <= {"state", "published_at"}  # type: ignore[arg-type]
+            if stored in FROZEN_STATES and not only_state:
                 raise ValidationError(_("已提交或已发布的版本不可修改，请新建版本"))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

@@ -1,0 +1,1 @@
+"""Catalogue use cases, one file per area: guides, lifecycle, life events, queries, importing."""
