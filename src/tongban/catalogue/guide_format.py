@@ -134,7 +134,9 @@ GUIDE_SCHEMA: dict[str, Any] = {
                 "name": _TEXT,
                 "kind": _enum(ResultKind),
                 "licence_type": _OPTIONAL_TEXT,
-                "delivery_methods": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _enum(DeliveryMethod)},
+                "delivery_methods": {
+                    "type": "array", "minItems": 1, "uniqueItems": True, "items": _enum(DeliveryMethod)
+                },
             },
         },
         "online_depth": _enum(OnlineDepth),

@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalogue.lifecyclerequest')),
             ],
             options={
-                'ordering': ['request_id', 'occurred_at', 'id'],
+                'ordering': ['request_id', 'id'],
             },
         ),
         migrations.CreateModel(

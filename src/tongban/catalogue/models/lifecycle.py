@@ -127,7 +127,7 @@ class RequestStep(models.Model):
     due_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["request_id", "occurred_at", "id"]
+        ordering = ["request_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.action} → {self.to_state}"

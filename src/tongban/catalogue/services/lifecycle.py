@@ -103,7 +103,7 @@ def _move(
 
 def _locked(request: LifecycleRequest, expected: set[RequestState], expected_lock: int | None) -> LifecycleRequest:
     """Lock the row and check it is still where the actor saw it (two officers cannot both act)."""
-    current = LifecycleRequest.objects.select_for_update().select_related("item", "agency", "version").get(
+    current = LifecycleRequest.objects.select_for_update(of=("self",)).select_related("item", "agency", "version").get(
         pk=request.pk
     )
     if expected_lock is not None and current.version_lock != expected_lock:
