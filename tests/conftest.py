@@ -16,3 +16,21 @@ def on_postgresql() -> bool:
 def fast_password_hashing(settings) -> None:
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def workday_calendar(request: pytest.FixtureRequest) -> None:
+    """Every database test sees the official calendar as the data migration leaves it.
+
+    Transactional tests empty every table when they finish (migration data
+    included), so the next test re-seeds; otherwise this costs one query.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from tongban.core import workdays
+    from tongban.core.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        workdays.seed_from_package()

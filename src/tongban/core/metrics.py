@@ -26,7 +26,11 @@ def _escape(value: str) -> str:
 
 def render() -> str:
     """All samples in the text exposition format, one HELP/TYPE header per metric name."""
-    lines: list[str] = ["# HELP tongban_up The process is serving.", "# TYPE tongban_up gauge", "tongban_up 1"]
+    lines: list[str] = [
+        "# HELP tongban_up The process is serving.",
+        "# TYPE tongban_up gauge",
+        "tongban_up 1",
+    ]
     seen: set[str] = set()
     for collector in _collectors:
         for name, help_text, value, labels in collector():
