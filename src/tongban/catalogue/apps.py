@@ -7,3 +7,9 @@ class CatalogueConfig(AppConfig):
     name = "tongban.catalogue"
     label = "catalogue"
     verbose_name = "事项管理"
+
+    def ready(self) -> None:
+        from tongban.catalogue import metrics
+        from tongban.core import metrics as registry
+
+        registry.register(metrics.collect)
