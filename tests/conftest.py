@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
+
+# Every test runs on a fixed clock inside the years the official calendar covers,
+# so due dates are reproducible and no test depends on the day CI happens to run.
+FIXED_NOW = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 
 @pytest.fixture
@@ -34,3 +41,10 @@ def workday_calendar(request: pytest.FixtureRequest) -> None:
 
     if not CalendarYear.objects.exists():
         workdays.seed_from_package()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Travel to FIXED_NOW with the clock ticking; tests may travel further themselves."""
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
