@@ -52,11 +52,16 @@ def percentile(samples: list[float], fraction: float) -> float:
 def load(item_count: int) -> float:
     """Bulk-load agencies, items, three versions each, materials and situations; returns seconds."""
     from django.db import transaction
-
     from tests.factories import BASE_GUIDE, make_uscc
+
     from tongban.agencies.models import Agency, AgencyKind, AgencyLevel
     from tongban.catalogue.models import (
-        BasicItem, ItemVersion, Material, ServiceItem, SituationOption, SituationQuestion,
+        BasicItem,
+        ItemVersion,
+        Material,
+        ServiceItem,
+        SituationOption,
+        SituationQuestion,
     )
     from tongban.catalogue.models.choices import ItemStatus, ItemType, VersionState
     from tongban.catalogue.search import rebuild_index

@@ -97,7 +97,9 @@ BASE_GUIDE: dict[str, Any] = {
     "statutory_limit": {"value": 20, "unit": "working_days"},
     "promised_limit": {"value": 5, "unit": "working_days"},
     "fees": [],
-    "result": {"name": "准予登记决定书", "kind": "approval_document", "licence_type": "", "delivery_methods": ["electronic"]},
+    "result": {
+        "name": "准予登记决定书", "kind": "approval_document", "licence_type": "", "delivery_methods": ["electronic"]
+    },
     "online_depth": "full_online",
     "in_person_trips": 0,
     "integration_mode": 2,

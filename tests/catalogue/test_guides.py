@@ -11,9 +11,11 @@ from tongban.catalogue.services.guides import (
     Limit,
     check_item_document,
     completeness_problems,
-    item_document as document_of,
     promised_exceeds_statutory,
     save_item_document,
+)
+from tongban.catalogue.services.guides import (
+    item_document as document_of,
 )
 from tongban.core.errors import ValidationProblems
 

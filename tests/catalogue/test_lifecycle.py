@@ -75,7 +75,8 @@ def test_item_5_opening_goes_authority_then_operator_with_working_day_limits(bur
     assert [step.action for step in request.steps.all()] == [
         "filed", "authority_approved", "test_passed", "published"
     ]
-    assert list(AuditEvent.objects.filter(object_type="catalogue.lifecyclerequest").values_list("action", flat=True)) == [
+    audited = AuditEvent.objects.filter(object_type="catalogue.lifecyclerequest").values_list("action", flat=True)
+    assert list(audited) == [
         "catalogue.request.filed", "catalogue.request.authority_approved",
         "catalogue.request.test_passed", "catalogue.request.published",
     ]

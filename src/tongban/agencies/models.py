@@ -73,6 +73,7 @@ class Agency(models.Model):
                 raise ValidationError({"parent": _("只有市级单位可以没有上级")})
             return
         parent = self.parent
+        assert parent is not None
         depth = LEVEL_DEPTH[AgencyLevel(self.level)]
         parent_depth = LEVEL_DEPTH[AgencyLevel(parent.level)]
         if depth not in (parent_depth, parent_depth + 1):
@@ -81,7 +82,7 @@ class Agency(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         """Keep the materialised path in step with the parent."""
         super().save(*args, **kwargs)  # type: ignore[arg-type]
-        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        expected = (self.parent.path if self.parent is not None else "/") + f"{self.pk}/"
         if self.path != expected:
             self.path = expected
             Agency.objects.filter(pk=self.pk).update(path=expected)
@@ -89,3 +90,60 @@ class Agency(models.Model):
     def covers(self, other: Agency) -> bool:
         """True when ``other`` is this agency or one below it in the tree."""
         return other.path.startswith(self.path)
+
+
+class ApiCredential(models.Model):
+    """A bearer token an agency's business system calls the platform API with (DESIGN.md "Users").
+
+    The token is ``tb_<key_id>_<secret>``: ``key_id`` finds the row, and only a
+    SHA-256 hash of the secret is stored, so a database leak does not leak
+    working tokens. A revoked credential stays for the audit trail.
+    """
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("接入单位"), on_delete=models.PROTECT, related_name="api_credentials"
+    )
+    name = models.CharField(_("名称"), max_length=120)
+    key_id = models.CharField(_("凭证标识"), max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 凭证")
+        verbose_name_plural = _("API 凭证")
+        ordering = ["agency_id", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.name} ({self.key_id})"
+
+    @property
+    def is_active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an ``Idempotency-Key``: a retry gets it back and changes nothing.
+
+    ``request_hash`` fingerprints method, path and body, so reusing a key for a
+    different request is refused rather than silently answered with the old response.
+    """
+
+    credential = models.ForeignKey(ApiCredential, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "key"], name="agencies_idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential.key_id} · {self.key}"

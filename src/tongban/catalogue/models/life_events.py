@@ -28,7 +28,9 @@ class LifeEvent(models.Model):
     )
     promised_limit_working_days = models.PositiveIntegerField(_("承诺时限（工作日）"))
     is_published = models.BooleanField(_("已发布"), default=False)
-    items = models.ManyToManyField(ServiceItem, through="LifeEventItem", related_name="life_events")
+    items: models.ManyToManyField[ServiceItem, LifeEventItem] = models.ManyToManyField(
+        ServiceItem, through="LifeEventItem", related_name="life_events"
+    )
 
     class Meta:
         verbose_name = _("一件事")

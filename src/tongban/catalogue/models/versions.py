@@ -90,8 +90,8 @@ class ItemVersion(models.Model):
         """Refuse to rewrite a frozen version; only its state and publication time may move on."""
         if self.pk:
             stored = ItemVersion.objects.filter(pk=self.pk).values_list("state", flat=True).first()
-            update_fields = kwargs.get("update_fields")
-            only_state = bool(update_fields) and set(update_fields) <= {"state", "published_at"}  # type: ignore[arg-type]
+            update_fields = kwargs.get("update_fields") or ()
+            only_state = bool(update_fields) and set(update_fields) <= {"state", "published_at"}  # type: ignore[call-overload]
             if stored in FROZEN_STATES and not only_state:
                 raise ValidationError(_("已提交或已发布的版本不可修改，请新建版本"))
         super().save(*args, **kwargs)  # type: ignore[arg-type]

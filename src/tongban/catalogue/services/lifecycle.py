@@ -80,7 +80,8 @@ def _move(
 ) -> None:
     """Record one step: new state, new stage start and due date, history row and audit event."""
     today = _today()
-    from_state = request.state
+    # A request's first step starts from nothing; its state was only provisional until now.
+    from_state = "" if action == "filed" else request.state
     request.state = to_state
     request.stage_started_on = today
     if not keep_due:

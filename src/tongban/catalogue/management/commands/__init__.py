@@ -1,0 +1,1 @@
+"""``tongban catalogue …`` and ``tongban agency-credential …``."""
