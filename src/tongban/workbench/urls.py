@@ -1,4 +1,30 @@
+"""Workbench URLs, mounted at ``/workbench/``; ``login`` and ``home`` are named in settings."""
+
 from django.urls import path
 
+from tongban.workbench.views import agency, auth, drafts, queues, requests, supervision
+
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth.StaffLoginView.as_view(), name="login"),
+    path("logout/", auth.StaffLogoutView.as_view(), name="logout"),
+    # Agency admin
+    path("items/", agency.item_list, name="agency_items"),
+    path("items/new/", drafts.draft_create, name="draft_create"),
+    path("items/upload/", drafts.draft_upload, name="draft_upload"),
+    path("items/<int:pk>/", agency.item_detail, name="agency_item"),
+    path("items/<int:pk>/versions/<int:number>/", agency.version_detail, name="version"),
+    path("items/<int:pk>/draft/", drafts.draft_edit, name="draft_edit"),
+    path("items/<int:pk>/new-version/", agency.new_version, name="new_version"),
+    path("items/<int:pk>/file/", agency.file_version, name="file_version"),
+    path("items/<int:pk>/status-change/", agency.status_change, name="status_change"),
+    path("items/<int:pk>/maintenance/", agency.maintenance, name="maintenance"),
+    path("items/<int:pk>/urgent-suspension/", agency.urgent_suspension, name="urgent_suspension"),
+    # Review queues and requests
+    path("queues/<slug:slug>/", queues.queue, name="queue"),
+    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/<slug:action>/", requests.request_action, name="request_action"),
+    # Supervisor
+    path("supervision/", supervision.overview, name="supervision"),
+]

@@ -1,0 +1,1 @@
+"""Workbench forms: guide drafts (``guide``), lifecycle actions (``actions``) and queue filters (``queues``)."""
