@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from tongban.catalogue.search.ddl import ENTRY_TABLE, FTS_TABLE
+from tongban.catalogue.search.ddl import DOCUMENT_VECTOR, ENTRY_TABLE, FTS_TABLE, TITLE_VECTOR
 
 # A name match counts ten times a match elsewhere in the guide.
 TITLE_WEIGHT = 10.0
@@ -100,7 +100,7 @@ class SqliteFts5Backend(SearchBackend):
 
 
 class PostgresFullTextBackend(SearchBackend):
-    """PostgreSQL ``tsvector('simple')`` matched through the GIN expression index, ranked by ts_rank."""
+    """PostgreSQL ``tsvector('simple')`` in stored columns, matched through the GIN index, ranked by ts_rank."""
 
     @staticmethod
     def tsquery(terms: list[str]) -> str:
@@ -110,14 +110,13 @@ class PostgresFullTextBackend(SearchBackend):
     def match_sql(self, terms: list[str], filters: Filters) -> tuple[str, list[Any]]:
         clauses, params = filters.where("e")
         extra = "".join(f" AND {clause}" for clause in clauses)
-        # The WHERE expression is written exactly as the GIN index's so the planner can use it;
+        # The vectors are stored (generated columns), so ranking reads them instead of re-parsing text;
         # ts_rank grows with relevance, so it is negated to sort like bm25.
         sql = (
             "SELECT e.item_id, e.implementation_code, "
-            f"-(ts_rank(to_tsvector('simple'::regconfig, e.title_terms), q) * {TITLE_WEIGHT} "
-            "+ ts_rank(to_tsvector('simple'::regconfig, e.document), q)) AS rank "
+            f"-(ts_rank(e.{TITLE_VECTOR}, q) * {TITLE_WEIGHT} + ts_rank(e.{DOCUMENT_VECTOR}, q)) AS rank "
             f"FROM {ENTRY_TABLE} e, to_tsquery('simple'::regconfig, %s) q "
-            f"WHERE to_tsvector('simple'::regconfig, e.document) @@ q{extra}"
+            f"WHERE e.{DOCUMENT_VECTOR} @@ q{extra}"
         )
         return sql, [self.tsquery(terms), *params]
 

@@ -1,8 +1,10 @@
 """Engine-specific schema for the search index, run from migrations.
 
 Each engine gets what makes its search fast and nothing on the other engine:
-SQLite an external-content FTS5 table kept in step by triggers; PostgreSQL a GIN
-index over ``to_tsvector('simple', document)``. ``install``/``uninstall`` take a
+SQLite an external-content FTS5 table kept in step by triggers; PostgreSQL two
+stored generated ``tsvector`` columns (document and title) with a GIN index on
+the document's. Storing the vectors matters: ranking thousands of matches by
+re-parsing each row's text cost 170 ms a search at 5,000 items (bench/README.md). ``install``/``uninstall`` take a
 schema editor so migrations (today's and any later one that makes SQLite
 rebuild ``catalogue_searchentry``, which drops its triggers) can call them.
 """
@@ -42,10 +44,20 @@ _SQLITE_UNINSTALL = [
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_au",
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
+DOCUMENT_VECTOR = "document_vector"
+TITLE_VECTOR = "title_vector"
 _POSTGRESQL_INSTALL = [
-    f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON {ENTRY_TABLE} USING gin (to_tsvector('simple'::regconfig, document))",
+    f"ALTER TABLE {ENTRY_TABLE} ADD COLUMN IF NOT EXISTS {DOCUMENT_VECTOR} tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, document)) STORED",
+    f"ALTER TABLE {ENTRY_TABLE} ADD COLUMN IF NOT EXISTS {TITLE_VECTOR} tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, title_terms)) STORED",
+    f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON {ENTRY_TABLE} USING gin ({DOCUMENT_VECTOR})",
 ]
-_POSTGRESQL_UNINSTALL = [f"DROP INDEX IF EXISTS {GIN_INDEX}"]
+_POSTGRESQL_UNINSTALL = [
+    f"DROP INDEX IF EXISTS {GIN_INDEX}",
+    f"ALTER TABLE {ENTRY_TABLE} DROP COLUMN IF EXISTS {TITLE_VECTOR}",
+    f"ALTER TABLE {ENTRY_TABLE} DROP COLUMN IF EXISTS {DOCUMENT_VECTOR}",
+]
 
 
 def _run(schema_editor: Any, statements: list[str]) -> None:
