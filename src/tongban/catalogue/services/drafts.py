@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from tongban.agencies.models import Agency
@@ -15,13 +16,16 @@ from tongban.core.errors import TongbanError
 from tongban.identity.models import StaffRole, User
 from tongban.identity.services import require_role
 
+# Views pass request.user as it is; an anonymous visitor is refused by require_role.
+Actor = User | AnonymousUser | None
 
-def _label(actor: User | None) -> str:
-    return "平台" if actor is None else (actor.display_name or actor.username)
+
+def _label(actor: Actor) -> str:
+    return "平台" if actor is None else (getattr(actor, "display_name", "") or actor.get_username())
 
 
 @transaction.atomic
-def save_draft(actor: User | None, document: dict[str, Any]) -> ItemVersion:
+def save_draft(actor: Actor, document: dict[str, Any]) -> ItemVersion:
     """Save an item document as a draft for an agency admin covering the document's agency.
 
     The role is checked before anything is looked at, so a refusal reveals
@@ -35,7 +39,7 @@ def save_draft(actor: User | None, document: dict[str, Any]) -> ItemVersion:
 
 
 @transaction.atomic
-def start_version(actor: User | None, item: ServiceItem) -> ItemVersion:
+def start_version(actor: Actor, item: ServiceItem) -> ItemVersion:
     """Copy the published guide into a new draft, to be edited and filed as a change (ITEM-5).
 
     Refused while a draft exists: a second copy would overwrite unfinished work.
