@@ -42,3 +42,13 @@ def require_role(user: User | AnonymousUser | None, role: StaffRole, agency: Age
         raise TongbanError(IdentityError.ROLE_REQUIRED, role=StaffRole(role).label)
     if agency is not None and not any(holder.covers(agency) for holder in held):
         raise TongbanError(IdentityError.AGENCY_OUT_OF_SCOPE, role=StaffRole(role).label, agency=agency.name)
+
+
+PLATFORM_LABEL = "平台"
+
+
+def actor_label(actor: User | AnonymousUser | None) -> str:
+    """How records name who acted: the staff member's name, or the platform itself for ``None``."""
+    if actor is None:
+        return PLATFORM_LABEL
+    return getattr(actor, "display_name", "") or actor.get_username()

@@ -14,14 +14,11 @@ from tongban.catalogue.models.choices import VersionState
 from tongban.catalogue.services import guides
 from tongban.core.errors import TongbanError
 from tongban.identity.models import StaffRole, User
-from tongban.identity.services import require_role
+from tongban.identity.services import actor_label, require_role
 
 # Views pass request.user as it is; an anonymous visitor is refused by require_role.
 Actor = User | AnonymousUser | None
 
-
-def _label(actor: Actor) -> str:
-    return "平台" if actor is None else (getattr(actor, "display_name", "") or actor.get_username())
 
 
 @transaction.atomic
@@ -35,7 +32,7 @@ def save_draft(actor: Actor, document: dict[str, Any]) -> ItemVersion:
     agency = Agency.objects.filter(code=str(document.get("agency", ""))).first() if isinstance(document, dict) else None
     if actor is not None:
         require_role(actor, StaffRole.AGENCY_ADMIN, agency)
-    return guides.save_item_document(document, actor_label=_label(actor))
+    return guides.save_item_document(document, actor_label=actor_label(actor))
 
 
 @transaction.atomic
@@ -53,4 +50,4 @@ def start_version(actor: Actor, item: ServiceItem) -> ItemVersion:
     if item.published_version is None:
         raise TongbanError(CatalogueError.ITEM_NOT_FOUND, code=item.implementation_code)
     document = guides.item_document(item.published_version, with_status=False)
-    return guides.save_item_document(document, actor_label=_label(actor))
+    return guides.save_item_document(document, actor_label=actor_label(actor))

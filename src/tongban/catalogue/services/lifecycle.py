@@ -41,7 +41,7 @@ from tongban.core import audit
 from tongban.core.errors import TongbanError, ValidationProblems
 from tongban.core.workdays import add_workdays
 from tongban.identity.models import StaffRole, User
-from tongban.identity.services import require_role
+from tongban.identity.services import actor_label, require_role
 
 AUTHORITY_DAYS = 2
 CIVIL_AFFAIRS_DAYS = 2
@@ -60,9 +60,6 @@ _STATUS_AFTER = {
     RequestKind.TERMINATE: ItemStatus.TERMINATED,
 }
 
-
-def _label(actor: User | None) -> str:
-    return "平台" if actor is None else (actor.display_name or actor.username)
 
 
 def _check(actor: User | None, role: StaffRole, agency: Agency) -> None:
@@ -93,7 +90,7 @@ def _move(
     request.save()
     RequestStep.objects.create(
         request=request, action=action, from_state=from_state, to_state=to_state,
-        actor_label=_label(actor), note=note, occurred_at=timezone.now(), due_on=request.due_on,
+        actor_label=actor_label(actor), note=note, occurred_at=timezone.now(), due_on=request.due_on,
     )
     audit.record(
         f"catalogue.request.{action}", actor=actor, agency_id=request.agency_id, obj=request,
@@ -134,7 +131,7 @@ def _new_request(
         raise TongbanError(CatalogueError.REASON_REQUIRED, field="reason")
     return LifecycleRequest(
         item=item, kind=kind, agency=item.agency, reason=reason.strip(), filed_at=timezone.now(),
-        filed_by_label=_label(actor), stage_started_on=_today(), state=RequestState.AWAITING_AUTHORITY, **fields,
+        filed_by_label=actor_label(actor), stage_started_on=_today(), state=RequestState.AWAITING_AUTHORITY, **fields,
     )
 
 

@@ -103,8 +103,3 @@ def apply_refusal(form: Any, error: TongbanError) -> None:
     if error.field in getattr(form, "fields", {}):
         form.add_error(error.field, f"{error.message}（{error.code}）")
 
-
-def actor_label(request: HttpRequest) -> str:
-    """How the acting staff member is named in version and history records (as the lifecycle service names them)."""
-    user = request.user
-    return getattr(user, "display_name", "") or user.get_username()
