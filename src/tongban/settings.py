@@ -103,7 +103,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = os.environ.get("TONGBAN_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tongban.sqlite3'}")
+# An empty variable counts as unset, so `TONGBAN_DATABASE_URL= cmd` selects the default.
+DATABASE_URL = os.environ.get("TONGBAN_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tongban.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
