@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its own Swagger UI files: no CDN
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
