@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves its own Swagger UI files: no CDN
     "django_htmx",
+    "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "tongban.core",
@@ -80,9 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns lockouts raised during authentication into responses.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tongban.urls"
@@ -123,6 +130,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses locked-out credentials before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -179,6 +191,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGBAN_LOG_LEVEL", "INFO")},
 }
+
+# Personal data keys (core/crypto.py): derived from the secret key in demo mode, required in production.
+TONGBAN_FIELD_KEYS = os.environ.get("TONGBAN_FIELD_KEYS", "")
+TONGBAN_LOOKUP_KEY = os.environ.get("TONGBAN_LOOKUP_KEY", "")
+if IS_PRODUCTION and not (TONGBAN_FIELD_KEYS and TONGBAN_LOOKUP_KEY):
+    raise ImproperlyConfigured("TONGBAN_FIELD_KEYS and TONGBAN_LOOKUP_KEY must be set in production")
+
+# Outside systems (DESIGN.md "Layout": adapters with sandboxes, chosen by configuration).
+TONGBAN_ADAPTERS = {
+    "sms": os.environ.get("TONGBAN_SMS_GATEWAY", "tongban.core.sms.SandboxSmsGateway"),
+    "population_registry": os.environ.get(
+        "TONGBAN_POPULATION_REGISTRY", "tongban.identity.adapters.sandbox.SandboxPopulationRegistry"
+    ),
+    "exit_entry_registry": os.environ.get(
+        "TONGBAN_EXIT_ENTRY_REGISTRY", "tongban.identity.adapters.sandbox.SandboxExitEntryRegistry"
+    ),
+    "bank_card": os.environ.get("TONGBAN_BANK_CARD_VERIFIER", "tongban.identity.adapters.sandbox.SandboxBankCardVerifier"),
+    "face": os.environ.get("TONGBAN_FACE_VERIFIER", "tongban.identity.adapters.sandbox.SandboxFaceVerifier"),
+    "legal_person_registry": os.environ.get(
+        "TONGBAN_LEGAL_PERSON_REGISTRY", "tongban.identity.adapters.sandbox.SandboxLegalPersonRegistry"
+    ),
+}
+if IS_PRODUCTION and any(".sandbox." in path or "Sandbox" in path for path in TONGBAN_ADAPTERS.values()):
+    # A sandbox answers "verified" for made-up people: never in production.
+    if not _env_bool("TONGBAN_ALLOW_SANDBOX_ADAPTERS", False):
+        raise ImproperlyConfigured("production needs real adapters (TONGBAN_SMS_GATEWAY, …) instead of sandboxes")
+
+# --- OpenID Connect provider (identity/oidc) -------------------------------------
+# --- end OpenID Connect provider ---------------------------------------------------
+
+# --- Staff hardening: second factor, lockout, session lifetime --------------------
+# --- end staff hardening ----------------------------------------------------------
 
 # "auto" picks PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.
 TONGBAN_SEARCH_BACKEND = os.environ.get("TONGBAN_SEARCH_BACKEND", "auto")

@@ -15,5 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("workbench/", include("tongban.workbench.urls")),
+    path("account/", include("tongban.portal.account_urls")),
+    path("enterprise/", include("tongban.portal.enterprise_urls")),
     path("", include("tongban.portal.urls")),
 ]

@@ -62,6 +62,10 @@ def _settings_in_subprocess(**env: str) -> subprocess.CompletedProcess[str]:
           "TONGBAN_ALLOWED_HOSTS": "a"}, "TONGBAN_DEBUG"),
         ({"TONGBAN_MODE": "production", "TONGBAN_SECRET_KEY": "k3y-Z" * 12}, "TONGBAN_ALLOWED_HOSTS"),
         ({"TONGBAN_MODE": "staging"}, "TONGBAN_MODE"),
+        ({"TONGBAN_MODE": "production", "TONGBAN_SECRET_KEY": "k3y-Z" * 12, "TONGBAN_ALLOWED_HOSTS": "a"},
+         "TONGBAN_FIELD_KEYS"),
+        ({"TONGBAN_MODE": "production", "TONGBAN_SECRET_KEY": "k3y-Z" * 12, "TONGBAN_ALLOWED_HOSTS": "a",
+          "TONGBAN_FIELD_KEYS": "k1:" + "A" * 44, "TONGBAN_LOOKUP_KEY": "B" * 44}, "real adapters"),
     ],
 )
 def test_production_mode_refuses_insecure_settings(env, message):
@@ -75,5 +79,6 @@ def test_production_mode_starts_with_safe_settings():
     result = _settings_in_subprocess(
         TONGBAN_MODE="production", TONGBAN_SECRET_KEY="s3cr3t-Value-" * 5, TONGBAN_ALLOWED_HOSTS="gov.example",
         TONGBAN_DATABASE_URL="postgres://postgres@127.0.0.1:5432/tongban",
+        TONGBAN_FIELD_KEYS="k1:" + "A" * 44, TONGBAN_LOOKUP_KEY="B" * 44, TONGBAN_ALLOW_SANDBOX_ADAPTERS="1",
     )
     assert (result.returncode, result.stderr) == (0, "")

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """Every account of the platform: staff now, applicants with the identity issue."""
+    """Every account of the platform. Applicants have a :class:`Person` profile; staff hold roles.
+
+    One person may be both (a civil servant is also a citizen); the staff side
+    needs a second factor, the applicant side a real-name level.
+    """
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
 
@@ -28,6 +32,10 @@ class StaffRole(models.TextChoices):
     CIVIL_AFFAIRS_REVIEWER = "civil_affairs_reviewer", _("民政审核")
     PLATFORM_OPERATOR = "platform_operator", _("平台运营（大数据中心）")
     SUPERVISOR = "supervisor", _("监督考核（市政府办公厅）")
+    COUNTER_STAFF = "counter_staff", _("窗口人员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 class RoleAssignment(models.Model):

@@ -1,0 +1,5 @@
+"""Applicant account pages (identity issue)."""
+
+
+app_name = "account"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Applicant enterprise pages (identity issue)."""
+
+
+app_name = "enterprise"
+urlpatterns: list = []
