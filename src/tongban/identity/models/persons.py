@@ -46,7 +46,7 @@ class Person(models.Model):
     nationality = models.CharField(_("国籍"), max_length=3, blank=True, help_text=_("ISO 3166-1 三字母代码"))
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     phone_encrypted = models.TextField(blank=True)
-    phone_hash = models.CharField(max_length=64, unique=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     real_name_level = models.PositiveSmallIntegerField(_("实名等级"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -57,6 +57,10 @@ class Person(models.Model):
             models.UniqueConstraint(
                 fields=["document_number_hash"], condition=~models.Q(document_number_hash=""),
                 name="identity_one_account_per_document",
+            ),
+            # A person who arrives through another region's login may have no phone yet.
+            models.UniqueConstraint(
+                fields=["phone_hash"], condition=~models.Q(phone_hash=""), name="identity_one_account_per_phone",
             ),
             models.CheckConstraint(
                 condition=models.Q(real_name_level__gte=0, real_name_level__lte=4), name="identity_level_range"
