@@ -12,6 +12,7 @@ from typing import Any
 
 import jsonschema
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tongban.agencies.models import Agency
 from tongban.catalogue.errors import CatalogueError
@@ -107,11 +108,12 @@ def _check_codes(document: dict[str, Any], problems: _Problems) -> None:
         )
     if (item_type == ItemType.PUBLIC_SERVICE) != bool(basic.get("public_service_field")):
         problems.add("basic_item.public_service_field", CatalogueError.FORMAT_INVALID,
-                     detail="公共服务事项必须填写服务领域，行政权力事项不填")
+                     detail=gettext("公共服务事项必须填写服务领域，行政权力事项不填"))
     existing = BasicItem.objects.filter(basic_code=code).first()
     if existing is not None:
+        fields = ((gettext("名称"), "name"), (gettext("类型"), "item_type"), (gettext("设定依据"), "legal_basis"))
         differing = [
-            label for label, field in (("名称", "name"), ("类型", "item_type"), ("设定依据", "legal_basis"))
+            label for label, field in fields
             if getattr(existing, field) != basic[field]
         ]
         if differing:
@@ -147,10 +149,12 @@ def _check_codes(document: dict[str, Any], problems: _Problems) -> None:
 def _check_guide(guide: dict[str, Any], problems: _Problems) -> None:
     _check_limits(guide, problems)
     if guide["result"]["kind"] == ResultKind.LICENCE and not guide["result"].get("licence_type"):
-        problems.add("guide.result.licence_type", CatalogueError.FORMAT_INVALID, detail="结果为证照时须填写证照类型")
+        problems.add("guide.result.licence_type", CatalogueError.FORMAT_INVALID,
+                     detail=gettext("结果为证照时须填写证照类型"))
     for index, fee in enumerate(guide.get("fees", [])):
         if fee.get("amount_fen") is None and not fee.get("rule"):
-            problems.add(f"guide.fees[{index}]", CatalogueError.FORMAT_INVALID, detail="收费须填写固定金额或计费规则")
+            problems.add(f"guide.fees[{index}]", CatalogueError.FORMAT_INVALID,
+                         detail=gettext("收费须填写固定金额或计费规则"))
     option_keys: set[str] = set()
     seen_questions: set[str] = set()
     for q_index, question in enumerate(guide.get("situations", [])):
@@ -188,15 +192,15 @@ def _check_limits(guide: dict[str, Any], problems: _Problems) -> None:
         if limit is None:
             continue
         if limit.unit == LimitUnit.ON_THE_SPOT and limit.value not in (None, 0):
-            problems.add(f"guide.{name}.value", CatalogueError.LIMIT_INCONSISTENT, detail="当场办结不填天数")
+            problems.add(f"guide.{name}.value", CatalogueError.LIMIT_INCONSISTENT, detail=gettext("当场办结不填天数"))
             return
         if limit.unit != LimitUnit.ON_THE_SPOT and not limit.value:
-            problems.add(f"guide.{name}.value", CatalogueError.LIMIT_INCONSISTENT, detail="须填写大于0的天数")
+            problems.add(f"guide.{name}.value", CatalogueError.LIMIT_INCONSISTENT, detail=gettext("须填写大于0的天数"))
             return
     on_the_spot = guide["handling_kind"] == HandlingKind.ON_THE_SPOT
     if on_the_spot != (promised.unit == LimitUnit.ON_THE_SPOT):
         problems.add("guide.handling_kind", CatalogueError.LIMIT_INCONSISTENT,
-                     detail="即办件的承诺时限为当场办结，承诺件须填写承诺天数")
+                     detail=gettext("即办件的承诺时限为当场办结，承诺件须填写承诺天数"))
     if promised_exceeds_statutory(promised, statutory):
         assert statutory is not None
         problems.add("guide.promised_limit", CatalogueError.PROMISED_OVER_STATUTORY,
@@ -210,11 +214,11 @@ def completeness_problems(version: ItemVersion) -> list[dict[str, Any]]:
     for problem in check_item_document(_item_document(version, document), base="$"):
         problems.items.append(problem)
     if not version.contact_phone:
-        problems.add("contact_phone", CatalogueError.FORMAT_INVALID, detail="须填写咨询电话")
+        problems.add("contact_phone", CatalogueError.FORMAT_INVALID, detail=gettext("须填写咨询电话"))
     if not version.service_location and version.in_person_trips > 0:
-        problems.add("service_location", CatalogueError.FORMAT_INVALID, detail="需到现场的事项须填写办理地点")
+        problems.add("service_location", CatalogueError.FORMAT_INVALID, detail=gettext("需到现场的事项须填写办理地点"))
     if not (version.form_schema or {}).get("properties"):
-        problems.add("form_schema", CatalogueError.FORMAT_INVALID, detail="须配置申请表字段")
+        problems.add("form_schema", CatalogueError.FORMAT_INVALID, detail=gettext("须配置申请表字段"))
     record = version.optimisation_record or {}
     removed = record.get("removed_materials")
     if (

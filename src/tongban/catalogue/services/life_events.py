@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tongban.agencies.models import Agency
 from tongban.catalogue.errors import CatalogueError
@@ -47,13 +48,15 @@ def save_life_event(
     if missing:
         raise TongbanError(CatalogueError.ITEM_NOT_FOUND, code="、".join(missing))
     if len(items) < 2:
-        raise TongbanError(CatalogueError.LIFE_EVENT_TOO_SMALL, detail="一件事至少包含两个事项")
+        raise TongbanError(CatalogueError.LIFE_EVENT_TOO_SMALL, detail=gettext("一件事至少包含两个事项"))
     if kind == LifeEventKind.PERSONAL and len(situations) < MINIMUM_PERSONAL_SITUATIONS:
         raise TongbanError(CatalogueError.LIFE_EVENT_TOO_SMALL, field="situations",
-                           detail=f"个人一件事至少需要{MINIMUM_PERSONAL_SITUATIONS}种办理情形")
+                           detail=gettext("个人一件事至少需要%(count)s种办理情形")
+                           % {"count": MINIMUM_PERSONAL_SITUATIONS})
     if kind == LifeEventKind.ENTERPRISE and len(items) < MINIMUM_ENTERPRISE_ITEMS:
         raise TongbanError(CatalogueError.LIFE_EVENT_TOO_SMALL, field="item_codes",
-                           detail=f"企业一件事至少需要{MINIMUM_ENTERPRISE_ITEMS}个事项")
+                           detail=gettext("企业一件事至少需要%(count)s个事项")
+                           % {"count": MINIMUM_ENTERPRISE_ITEMS})
     event, _created = LifeEvent.objects.update_or_create(
         code=code,
         defaults={

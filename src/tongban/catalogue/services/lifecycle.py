@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from tongban.agencies.models import Agency
 from tongban.catalogue import search
@@ -286,6 +288,12 @@ def execute(actor: User | None, request: LifecycleRequest, note: str = "", expec
     request = _locked(request, {RequestState.AWAITING_EXECUTION}, expected_lock)
     _check(actor, StaffRole.PLATFORM_OPERATOR, request.agency)
     item = ServiceItem.objects.select_for_update().get(pk=request.item_id)
+    # Public announcements are official records in the platform's language, whatever the operator's UI language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _execute(actor, request, item, note)
+
+
+def _execute(actor: User | None, request: LifecycleRequest, item: ServiceItem, note: str) -> LifecycleRequest:
     if request.kind == RequestKind.MAINTENANCE:
         request.announcement = _announce(
             item, AnnouncementKind.MAINTENANCE, f"{item.name} 系统维护暂停公告",
@@ -312,6 +320,7 @@ def execute(actor: User | None, request: LifecycleRequest, note: str = "", expec
 
 def _announce(item: ServiceItem, kind: AnnouncementKind, title: str, body: str,
               ends_on: datetime.date | None = None) -> Announcement:
+    """Publish an announcement; its text is stored as written (callers compose it in Chinese, see below)."""
     return Announcement.objects.create(
         kind=kind, item=item, agency=item.agency, title=title, body=body, published_at=timezone.now(), ends_on=ends_on
     )
@@ -392,7 +401,8 @@ def accepting_refusal_reason(item: ServiceItem, today: datetime.date | None = No
         window_starts_on__lte=today, window_ends_on__gte=today,
     ).first()
     if window is not None:
-        return f"系统维护（{window.window_starts_on}至{window.window_ends_on}）"
+        dates = {"start": window.window_starts_on, "end": window.window_ends_on}
+        return gettext("系统维护（%(start)s至%(end)s）") % dates
     return None
 
 
