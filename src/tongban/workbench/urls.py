@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tongban.workbench.views import agency, auth, drafts, queues, requests, supervision
+from tongban.workbench.views import agency, auth, calendar, drafts, life_events, queues, requests, supervision
 
 app_name = "workbench"
 urlpatterns = [
@@ -27,4 +27,12 @@ urlpatterns = [
     path("requests/<int:pk>/<slug:action>/", requests.request_action, name="request_action"),
     # Supervisor
     path("supervision/", supervision.overview, name="supervision"),
+    # Platform operator: working-day calendar and life events (ITEM-11)
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/day/", calendar.set_day, name="calendar_day"),
+    path("calendar/day/remove/", calendar.remove_day, name="calendar_remove"),
+    path("calendar/year/", calendar.declare_year, name="calendar_declare"),
+    path("life-events/", life_events.event_list, name="life_events"),
+    path("life-events/new/", life_events.event_create, name="life_event_create"),
+    path("life-events/<int:pk>/", life_events.event_edit, name="life_event_edit"),
 ]
