@@ -19,10 +19,31 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture
+def client():
+    """pytest-django's test client; its ``force_login`` of a staff account also passes the TOTP second factor."""
+    from tests.staff_sessions import VerifiedStaffClient
+
+    return VerifiedStaffClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, its session past the TOTP second factor like every staff session."""
+    from tests.staff_sessions import VerifiedStaffClient
+
+    verified = VerifiedStaffClient()
+    verified.force_login(admin_user)
+    return verified
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "tongban.identity.oidc.hashers.ClientSecretHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so that a session ended for inactivity can say so on the login page.
+    "tongban.identity.sessions.SessionLifetimeMiddleware",
+    "tongban.identity.sessions.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it turns lockouts raised during authentication into responses.
@@ -106,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # acting_grant: the enterprise the session acts for, shown in the page header (ID-4).
+                "tongban.identity.context_processors.acting",
             ],
         },
     },
@@ -133,11 +138,15 @@ AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out credentials before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Applicants log in with phone + password (identity/backends.py); staff with username + password.
+    "tongban.identity.backends.PhonePasswordBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Only for machine-generated client secrets (OAUTH2_PROVIDER["CLIENT_SECRET_HASHER"]), never for people.
+    "tongban.identity.oidc.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,21 +216,118 @@ TONGBAN_ADAPTERS = {
     "exit_entry_registry": os.environ.get(
         "TONGBAN_EXIT_ENTRY_REGISTRY", "tongban.identity.adapters.sandbox.SandboxExitEntryRegistry"
     ),
-    "bank_card": os.environ.get("TONGBAN_BANK_CARD_VERIFIER", "tongban.identity.adapters.sandbox.SandboxBankCardVerifier"),
+    "bank_card": os.environ.get(
+        "TONGBAN_BANK_CARD_VERIFIER", "tongban.identity.adapters.sandbox.SandboxBankCardVerifier"
+    ),
     "face": os.environ.get("TONGBAN_FACE_VERIFIER", "tongban.identity.adapters.sandbox.SandboxFaceVerifier"),
     "legal_person_registry": os.environ.get(
         "TONGBAN_LEGAL_PERSON_REGISTRY", "tongban.identity.adapters.sandbox.SandboxLegalPersonRegistry"
     ),
 }
-if IS_PRODUCTION and any(".sandbox." in path or "Sandbox" in path for path in TONGBAN_ADAPTERS.values()):
-    # A sandbox answers "verified" for made-up people: never in production.
-    if not _env_bool("TONGBAN_ALLOW_SANDBOX_ADAPTERS", False):
-        raise ImproperlyConfigured("production needs real adapters (TONGBAN_SMS_GATEWAY, …) instead of sandboxes")
+# A sandbox answers "verified" for made-up people: never in production (unless a staging site says so).
+if (
+    IS_PRODUCTION
+    and any(".sandbox." in path or "Sandbox" in path for path in TONGBAN_ADAPTERS.values())
+    and not _env_bool("TONGBAN_ALLOW_SANDBOX_ADAPTERS", False)
+):
+    raise ImproperlyConfigured("production needs real adapters (TONGBAN_SMS_GATEWAY, …) instead of sandboxes")
+# Sandbox failure modes, to rehearse outages: SMS "timeout" or "rejected"; registries "unavailable".
+TONGBAN_SMS_SANDBOX_FAILURE = os.environ.get("TONGBAN_SMS_SANDBOX_FAILURE", "")
+TONGBAN_REGISTRY_SANDBOX_FAILURE = os.environ.get("TONGBAN_REGISTRY_SANDBOX_FAILURE", "")
 
 # --- OpenID Connect provider (identity/oidc) -------------------------------------
+# Agencies' systems sign people in through the platform (ID-2, docs/sso.md): django-oauth-toolkit as an
+# OpenID provider at <site>/o (or TONGBAN_OIDC_ISSUER), authorization code flow with PKCE only.
+from tongban.identity.oidc import keys as _oidc_keys  # noqa: E402 - standard library and cryptography only
+
+TONGBAN_OIDC_PRIVATE_KEY = os.environ.get("TONGBAN_OIDC_PRIVATE_KEY", "")
+if IS_PRODUCTION:
+    # A key generated on the server's disk would differ between app servers and vanish with the container.
+    if not TONGBAN_OIDC_PRIVATE_KEY.strip():
+        raise ImproperlyConfigured(
+            "TONGBAN_OIDC_PRIVATE_KEY must hold the OpenID provider's RSA key (PEM) in production"
+        )
+    _oidc_keys.checked_pem(TONGBAN_OIDC_PRIVATE_KEY, "TONGBAN_OIDC_PRIVATE_KEY")  # fail fast on a malformed key
+# The person logs in on the applicant login page; settings.LOGIN_URL is the staff workbench's.
+TONGBAN_OIDC_LOGIN_URL = "/account/login/"
+# Named so that migrations referring to the toolkit's models resolve (these are the toolkit's defaults).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": os.environ.get("TONGBAN_OIDC_ISSUER", "").strip().rstrip("/"),
+    # Read (or, in demo mode, created) when the first token is signed, not when a command starts.
+    "OIDC_RSA_PRIVATE_KEY": _oidc_keys.lazy_private_key(TONGBAN_OIDC_PRIVATE_KEY, DATA_DIR / "oidc/signing-key.pem"),
+    "OIDC_SERVER_CLASS": "tongban.identity.oidc.validator.SignOnServer",
+    "OAUTH2_VALIDATOR_CLASS": "tongban.identity.oidc.validator.SignOnValidator",
+    "SCOPES": {
+        "openid": _("确认您的身份（平台账号标识、实名等级、登录方式）"),
+        "profile": _("您的姓名（实名核验通过后）"),
+        "phone": _("您的手机号码"),
+        "enterprise": _("您当前代表的企业及授权范围（统一社会信用代码、企业名称、授权角色）"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    "PKCE_REQUIRED": True,
+    "CLIENT_SECRET_HASHER": "tongban_client_secret",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if IS_PRODUCTION else ["https", "http"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REQUEST_APPROVAL_PROMPT": "force",  # the consent page every time: the person sees what is shared
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": True,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": True,
+    # RFC 9700 (OAuth 2.0 security best current practice): refuse what it forbids, store tokens hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": IS_PRODUCTION,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # No refresh tokens are issued (identity/oidc/validator.py); should that change, replay revokes the family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+}
 # --- end OpenID Connect provider ---------------------------------------------------
 
 # --- Staff hardening: second factor, lockout, session lifetime --------------------
+# Session lifetime (identity/sessions.py): logged out after 30 idle minutes and 12 hours after login.
+TONGBAN_SESSION_IDLE_SECONDS = int(os.environ.get("TONGBAN_SESSION_IDLE_MINUTES", "30")) * 60
+TONGBAN_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TONGBAN_SESSION_ABSOLUTE_HOURS", "12")) * 3600
+# The middleware decides idleness (and says so on the login page); the engine forgets a session after 12 hours.
+SESSION_COOKIE_AGE = TONGBAN_SESSION_ABSOLUTE_SECONDS
+# Second factor (identity/services/second_factor.py): every staff account (any role, is_staff or superuser)
+# must confirm a TOTP code before any page under these paths opens; the other views named here stay open.
+TONGBAN_SECOND_FACTOR_PATHS = ("/workbench/", "/admin/")
+TONGBAN_SECOND_FACTOR_URL = "workbench:two_factor"
+TONGBAN_SECOND_FACTOR_OPEN_VIEWS = (
+    "workbench:login", "workbench:logout", "workbench:two_factor", "workbench:two_factor_enrol", "admin:logout",
+)
+OTP_TOTP_ISSUER = "通办工作台"
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own back-off: 1, 2, 4, 8 … seconds after each wrong code
+# Lockout: 5 wrong passwords (django-axes, per username and per IP address) or 5 wrong TOTP codes lock 15 minutes.
+TONGBAN_LOCKOUT_FAILURES = 5
+TONGBAN_LOCKOUT_MINUTES = int(os.environ.get("TONGBAN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = TONGBAN_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = TONGBAN_LOCKOUT_MINUTES / 60  # hours, as django-axes reads a float
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tongban.identity.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Behind N reverse proxies the client address is the N-th from the right of X-Forwarded-For.
+TONGBAN_PROXY_COUNT = int(os.environ.get("TONGBAN_PROXY_COUNT", "0"))
+if TONGBAN_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TONGBAN_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 # --- end staff hardening ----------------------------------------------------------
 
 # "auto" picks PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.

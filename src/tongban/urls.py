@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # The OpenID provider for agencies' systems (ID-2): issuer <site>/o, see docs/sso.md.
+    path("o/", include("tongban.identity.oidc.urls", namespace="oauth2_provider")),
     path("workbench/", include("tongban.workbench.urls")),
     path("account/", include("tongban.portal.account_urls")),
     path("enterprise/", include("tongban.portal.enterprise_urls")),

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tests.factories import AgencyFactory, published_item
+from tongban.identity.oidc.keys import generate_pem
 
 pytestmark = pytest.mark.django_db
 
@@ -80,5 +81,6 @@ def test_production_mode_starts_with_safe_settings():
         TONGBAN_MODE="production", TONGBAN_SECRET_KEY="s3cr3t-Value-" * 5, TONGBAN_ALLOWED_HOSTS="gov.example",
         TONGBAN_DATABASE_URL="postgres://postgres@127.0.0.1:5432/tongban",
         TONGBAN_FIELD_KEYS="k1:" + "A" * 44, TONGBAN_LOOKUP_KEY="B" * 44, TONGBAN_ALLOW_SANDBOX_ADAPTERS="1",
+        TONGBAN_OIDC_PRIVATE_KEY=generate_pem(),
     )
     assert (result.returncode, result.stderr) == (0, "")

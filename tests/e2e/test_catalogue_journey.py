@@ -16,13 +16,14 @@ from django.db import connections
 from django.utils import timezone
 
 from tests.factories import AgencyFactory, item_document, staff
+from tests.staff_sessions import authenticator, current_code
 from tongban.agencies.models import AgencyKind
 from tongban.catalogue.models import LifecycleRequest, RequestState
 from tongban.catalogue.models.choices import ItemStatus
 from tongban.catalogue.services import guides, lifecycle
 from tongban.core import workdays
 from tongban.core.models import CalendarYear
-from tongban.identity.models import StaffRole
+from tongban.identity.models import StaffRole, User
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -54,10 +55,15 @@ def browser() -> Iterator[object]:
 
 
 def _log_in(page, base_url: str, username: str) -> None:  # noqa: ANN001 - Playwright page
+    device = authenticator(User.objects.get(username=username))
     page.goto(f"{base_url}/workbench/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit] >> text=登录")
+    # staff pass the TOTP second factor with the code their authenticator shows
+    page.wait_for_url("**/workbench/two-factor/**")
+    page.fill("#id_code", current_code(device))
+    page.click("button[type=submit] >> text=验证")
     page.wait_for_url(f"{base_url}/workbench/")
 
 

@@ -39,7 +39,7 @@ from tongban.core.errors import TongbanError
 from tongban.core.identifiers import validate_uscc
 from tongban.core.models import AuditEvent
 from tongban.core.workdays import add_workdays
-from tongban.identity.models import RoleAssignment, StaffRole, User
+from tongban.identity.models import EnterpriseGrant, GrantRole, Person, RoleAssignment, StaffRole, User
 from tongban.workbench.demo import load_demo
 from tongban.workbench.management.commands import serve
 
@@ -53,7 +53,7 @@ REQUIRED_ITEMS = {
     "义务教育入学登记",
 }
 ACCOUNTS = {
-    "admin": StaffRole.PLATFORM_OPERATOR, "operator": StaffRole.PLATFORM_OPERATOR,
+    "admin": StaffRole.PLATFORM_OPERATOR, "operator": StaffRole.PLATFORM_OPERATOR, "counter": StaffRole.COUNTER_STAFF,
     "authority": StaffRole.CATALOGUE_AUTHORITY, "civil": StaffRole.CIVIL_AFFAIRS_REVIEWER,
     "supervisor": StaffRole.SUPERVISOR, "samr_admin": StaffRole.AGENCY_ADMIN, "police_admin": StaffRole.AGENCY_ADMIN,
     "hrss_admin": StaffRole.AGENCY_ADMIN, "pudong_admin": StaffRole.AGENCY_ADMIN, "ljz_admin": StaffRole.AGENCY_ADMIN,
@@ -151,6 +151,13 @@ def test_load_demo_builds_a_complete_catalogue_plat_4_item_1_item_5_item_6_item_
 
     # and the staff, not the platform, acted: the audit log names them
     assert AuditEvent.objects.filter(action="catalogue.request.published", actor_label__contains="李运维").exists()
+
+    # and the demo applicants reached their levels through the sandbox registries (ID-1, ID-3, ID-4)
+    levels = {person.full_name or person.phone: person.real_name_level for person in Person.objects.all()}
+    assert levels == {"张伟": 3, "李娜": 2, "赵敏": 2, "13800138005": 1, "JOHN SMITH": 2}
+    grants = EnterpriseGrant.objects.filter(enterprise__uscc="91310000MA1FL0001R").order_by("id")
+    assert [(grant.person.full_name, grant.role) for grant in grants] == [
+        ("张伟", GrantRole.LEGAL_REPRESENTATIVE), ("李娜", GrantRole.ADMINISTRATOR), ("赵敏", GrantRole.OPERATOR)]
 
     # when it is loaded again, nothing is added
     again = load_demo()

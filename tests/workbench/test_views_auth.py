@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory, staff
+from tests.staff_sessions import authenticator, current_code
 from tests.workbench.test_views_support import agencies, awaiting_test, filed, returned_for_retest
 from tongban.catalogue.models import LifecycleRequest
 from tongban.identity.models import StaffRole
@@ -35,20 +36,24 @@ def test_anonymous_visitor_is_sent_to_login():
 
 
 def test_staff_log_in_with_password_and_out_by_post(client):
-    """Login with username and password leads to the dashboard; logout is a POST and ends the session."""
-    # given a staff member
+    """Login with username, password and TOTP code leads to the dashboard; logout is a POST and ends the session."""
+    # given a staff member with an authenticator
     tree = agencies()
     user = staff(StaffRole.AGENCY_ADMIN, tree.home)
+    device = authenticator(user)
+    second_factor_page = f"{reverse('workbench:two_factor')}?next=%2Fworkbench%2F"
 
-    # when they log in, then log out
+    # when they log in with password and code, then log out
     login = client.post(LOGIN, {"username": user.username, "password": "correct-horse-battery"})
+    code = client.post(reverse("workbench:two_factor"), {"code": current_code(device), "next": HOME})
     dashboard = client.get(HOME)
     logout_by_get = client.get(reverse("workbench:logout"))
     logout = client.post(reverse("workbench:logout"))
     after = client.get(HOME)
 
-    # then the dashboard opened in between, GET did not log out, and afterwards login is needed again
-    assert (login.status_code, login.url) == (302, HOME)
+    # then the dashboard opened after the code, GET did not log out, and afterwards login is needed again
+    assert (login.status_code, login.url) == (302, second_factor_page)
+    assert (code.status_code, code.url) == (302, HOME)
     assert dashboard.status_code == 200
     assert logout_by_get.status_code == 405
     assert (logout.status_code, logout.url) == (302, LOGIN)

@@ -182,3 +182,25 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_count} · {self.last_hash[:12]}"
+
+
+class SandboxSms(models.Model):
+    """A text message the SMS sandbox "sent" (``core.sms.SandboxSmsGateway``): the development and test outbox.
+
+    Only the sandbox writes here; a real gateway keeps no copy of the text. The
+    phone is kept as its keyed lookup hash and its masked form, never in clear.
+    """
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_masked = models.CharField(_("手机号"), max_length=20)
+    text = models.TextField(_("短信内容"))
+    reference = models.CharField(_("发送流水号"), max_length=40, unique=True)
+    sent_at = models.DateTimeField(_("发送时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("沙箱短信")
+        verbose_name_plural = _("沙箱短信")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_masked} {self.sent_at:%Y-%m-%d %H:%M:%S}"

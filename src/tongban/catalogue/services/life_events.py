@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -22,7 +23,7 @@ MINIMUM_ENTERPRISE_ITEMS = 3
 
 @transaction.atomic
 def save_life_event(
-    actor: User | None,
+    actor: User | AnonymousUser | None,
     *,
     code: str,
     name: str,

@@ -4,7 +4,9 @@ from tongban.identity.models.accounts import RoleAssignment, StaffRole, User
 from tongban.identity.models.codes import OneTimeCode, OneTimeCodePurpose
 from tongban.identity.models.enterprises import Enterprise, EnterpriseGrant, GrantRole, GrantScope
 from tongban.identity.models.federation import ExternalIdentity, ExternalProvider
+from tongban.identity.models.oidc import OidcClient, OidcSignOn
 from tongban.identity.models.persons import DocumentType, Person, RealNameCheck, RealNameMethod
+from tongban.identity.models.sessions import UserSession
 
 __all__ = [
     "DocumentType",
@@ -16,10 +18,13 @@ __all__ = [
     "GrantScope",
     "OneTimeCode",
     "OneTimeCodePurpose",
+    "OidcClient",
+    "OidcSignOn",
     "Person",
     "RealNameCheck",
     "RealNameMethod",
     "RoleAssignment",
     "StaffRole",
     "User",
+    "UserSession",
 ]

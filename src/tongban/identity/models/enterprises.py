@@ -48,7 +48,8 @@ class EnterpriseGrantQuerySet(models.QuerySet["EnterpriseGrant"]):
     def active(self) -> EnterpriseGrantQuerySet:
         """Not revoked and not expired now."""
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        unexpired = models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        return self.filter(revoked_at__isnull=True).filter(unexpired)
 
 
 class EnterpriseGrant(models.Model):

@@ -9,7 +9,7 @@ from tongban.identity.models.persons import Person
 
 
 class ExternalProvider(models.Model):
-    """Another region's OpenID Connect provider that the platform trusts as a relying party (configured by the operator).
+    """Another region's OpenID Connect provider the platform trusts as a relying party (set by the operator).
 
     The client secret is stored encrypted. ``id_number_claim`` names the claim
     that carries the verified resident ID number; a returning user is matched to

@@ -26,6 +26,7 @@ class RealNameMethod(models.TextChoices):
     BANK_CARD = "bank_card", _("银行卡四要素核验")
     FACE = "face", _("人脸识别")
     COUNTER = "counter", _("窗口现场核验")
+    OTHER_REGION = "other_region", _("外省市认证源核验")
 
 
 class Person(models.Model):

@@ -26,6 +26,7 @@ from tongban.core.errors import TongbanError
 from tongban.identity.models import RoleAssignment, StaffRole, User
 from tongban.workbench.demo import items_civil, items_enterprise, items_health, items_police, items_social
 from tongban.workbench.demo.agencies import ROWS_BY_CODE, create_agencies
+from tongban.workbench.demo.applicants import APPLICANTS, create_applicants
 from tongban.workbench.demo.defaults import ItemSpec
 from tongban.workbench.demo.errors import DemoError
 from tongban.workbench.demo.life_events import create_life_events
@@ -87,6 +88,8 @@ def load_demo(stdout: Writer | None = None) -> DemoSummary:
             implementation_codes[spec.key] = version.item.implementation_code
         _say(stdout, "正在创建“一件事”……")
         create_life_events(actors, implementation_codes)
+        _say(stdout, "正在通过沙箱核验创建演示申请人和企业……")
+        create_applicants(demo_password())
         flag_overdue()
     return summarise(created=True, seconds=time.perf_counter() - started)
 
@@ -159,6 +162,8 @@ def describe_accounts() -> list[str]:
         f"演示账号（密码均为 {demo_password()}，仅供演示）：",
         *("  " + _pad(username, 15) + _pad(role, 26) + _pad(scope, 32) + works_at
           for username, role, scope, works_at in [header, *rows]),
+        "演示申请人（门户 /account/login/，手机号 + 同一密码，或手机验证码）：",
+        *(f"  {applicant.phone}  {_pad(applicant.name, 12)}{applicant.note}" for applicant in APPLICANTS),
     ]
 
 

@@ -11,25 +11,38 @@ summary prints.
 Every account shares one password: ``TONGBAN_DEMO_PASSWORD`` or
 ``Tongban-demo-2026``. It is hashed once and the hash reused, because argon2
 is deliberately slow and the demo is loaded on every fresh ``tongban serve``.
+
+Staff log in with a TOTP second factor. DEMO ONLY: each demo account's
+authenticator secret is derived from its username (:func:`demo_totp_key`), so
+``tongban demo-otp USERNAME`` can print the current code for someone trying the
+demo; real accounts bind their own random secret at first login.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tongban.agencies.models import Agency
 from tongban.identity.models import RoleAssignment, StaffRole, User
 from tongban.workbench.demo.agencies import ROOT
 
 DEFAULT_DEMO_PASSWORD = "Tongban-demo-2026"
+DEMO_TOTP_LABEL = "tongban-demo-totp:"
 
 
 def demo_password() -> str:
     """The one password of every demo account (demo mode only)."""
     return os.environ.get("TONGBAN_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+def demo_totp_key(username: str) -> str:
+    """DEMO ONLY: the hex TOTP secret of a demo account, derived from its username (20 bytes)."""
+    return hashlib.sha256(f"{DEMO_TOTP_LABEL}{username}".encode()).hexdigest()[:40]
 
 
 @dataclass(frozen=True)
@@ -61,11 +74,16 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("medins_admin", "邓医保（市医保局）", StaffRole.AGENCY_ADMIN, "SHYBJ", "SHYBJ"),
     DemoAccount("huangpu_admin", "高黄浦（黄浦区政府）", StaffRole.AGENCY_ADMIN, "HPGOV", "HPGOV"),
     DemoAccount("xuhui_admin", "方徐汇（徐汇区政府）", StaffRole.AGENCY_ADMIN, "XHGOV", "XHGOV"),
+    # The three administrators (三员分立), three different people.
+    DemoAccount("sysadmin", "周系统（系统管理员）", StaffRole.SYSTEM_ADMIN, ROOT, "SHDSJ"),
+    DemoAccount("secadmin", "吴安全（安全管理员）", StaffRole.SECURITY_ADMIN, ROOT, "SHDSJ"),
+    DemoAccount("auditor", "郑审计（审计管理员）", StaffRole.AUDIT_ADMIN, ROOT, "SHDSJ"),
+    DemoAccount("counter", "许窗口（浦东新区市民中心）", StaffRole.COUNTER_STAFF, "PDGOV", "PDGOV"),
 )
 
 
 def create_staff(agencies: dict[str, Agency]) -> dict[str, User]:
-    """Create every demo account with its role; returns the users by username."""
+    """Create every demo account with its role and its demo authenticator; returns the users by username."""
     password_hash = make_password(demo_password())
     users: dict[str, User] = {}
     for account in ACCOUNTS:
@@ -74,6 +92,7 @@ def create_staff(agencies: dict[str, Agency]) -> dict[str, User]:
             is_staff=account.is_superuser, is_superuser=account.is_superuser,
         )
         RoleAssignment.objects.create(user=user, role=account.role, agency=agencies[account.scope])
+        TOTPDevice.objects.create(user=user, name="demo", key=demo_totp_key(account.username), confirmed=True)
         users[account.username] = user
     return users
 
