@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 
 from tongban.agencies.models import ApiCredential
 from tongban.agencies.services import AgencyError, authenticate_token
+from tongban.cases import api as cases_api
 from tongban.catalogue import api as catalogue_api
 from tongban.core.errors import ErrorCode, TongbanError, ValidationProblems
 
@@ -49,10 +50,11 @@ api = NinjaAPI(
 )
 api.add_router("/catalogue/", catalogue_api.router)
 api.add_router("/catalogue/", catalogue_api.agency_router, auth=AgencyCredentialBearer())
+api.add_router("/cases/", cases_api.router, auth=AgencyCredentialBearer())
 
 # Each module's mapping of its refusals to HTTP statuses; anything unmapped is 400,
 # or 422 when it lists problems.
-ERROR_STATUS: dict[ErrorCode, int] = {**catalogue_api.ERROR_STATUS}
+ERROR_STATUS: dict[ErrorCode, int] = {**catalogue_api.ERROR_STATUS, **cases_api.ERROR_STATUS}
 
 
 def http_status(error: TongbanError) -> int:

@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.agencies",
     "tongban.identity",
+    "tongban.notifications",
     "tongban.catalogue",
+    "tongban.cases",
     "tongban.portal",
     "tongban.workbench",
 ]
@@ -169,6 +171,8 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# Largest material an applicant may upload (CASE-5), in bytes; 10 MiB unless set.
+TONGBAN_UPLOAD_MAX_BYTES = int(os.environ.get("TONGBAN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 TASKS = {
     "default": {

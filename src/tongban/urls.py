@@ -19,5 +19,6 @@ urlpatterns = [
     path("workbench/", include("tongban.workbench.urls")),
     path("account/", include("tongban.portal.account_urls")),
     path("enterprise/", include("tongban.portal.enterprise_urls")),
+    path("library/", include("tongban.portal.library_urls")),
     path("", include("tongban.portal.urls")),
 ]

@@ -75,3 +75,13 @@ class CatalogueError(ErrorCode):
     REASON_REQUIRED = ("CATALOGUE_REASON_REQUIRED", _("请填写理由"))
     NOT_ACCEPTING = ("CATALOGUE_NOT_ACCEPTING", _("事项“{name}”暂停受理：{reason}"))
     LIFE_EVENT_TOO_SMALL = ("CATALOGUE_LIFE_EVENT_TOO_SMALL", _("{detail}"))
+
+
+class CutOffError(ErrorCode):
+    """Why the operator's cut-off switch refused (SEC-3)."""
+
+    REASON_REQUIRED = ("CUT_OFF_REASON_REQUIRED", _("请填写中断连接的原因"))
+    ANNOUNCEMENT_REQUIRED = ("CUT_OFF_ANNOUNCEMENT_REQUIRED", _("中断连接须同时在平台发布公告（标题和正文）"))
+    ALREADY_CUT_OFF = ("CUT_OFF_ALREADY_CUT_OFF", _("“{agency}”已于 {cut_off_at} 中断连接"))
+    NOT_CUT_OFF = ("CUT_OFF_NOT_CUT_OFF", _("“{agency}”未中断连接，无需恢复"))
+    NOTE_REQUIRED = ("CUT_OFF_NOTE_REQUIRED", _("请填写恢复连接的说明"))

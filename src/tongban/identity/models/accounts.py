@@ -33,6 +33,8 @@ class StaffRole(models.TextChoices):
     PLATFORM_OPERATOR = "platform_operator", _("平台运营（大数据中心）")
     SUPERVISOR = "supervisor", _("监督考核（市政府办公厅）")
     COUNTER_STAFF = "counter_staff", _("窗口人员")
+    CASE_OFFICER = "case_officer", _("受理审查人员")
+    APPROVER = "approver", _("审批决定人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")

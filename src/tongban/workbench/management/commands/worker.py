@@ -29,7 +29,11 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from tongban.cases.tasks import deliver_due_webhooks
 from tongban.catalogue.tasks import flag_overdue_requests
+
+# Webhook retries fall due every few seconds to minutes (PLAT-3): the delivery sweep runs far more often.
+WEBHOOK_SWEEP_SECONDS = 15.0
 
 
 def enqueue_overdue_sweep() -> bool:
@@ -40,6 +44,17 @@ def enqueue_overdue_sweep() -> bool:
     if waiting:
         return False
     flag_overdue_requests.enqueue()
+    return True
+
+
+def enqueue_webhook_sweep() -> bool:
+    """Enqueue the due-webhook delivery unless one is already waiting; True when a new one was enqueued."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=deliver_due_webhooks.module_path, status=TaskResultStatus.READY
+    ).exists()
+    if waiting:
+        return False
+    deliver_due_webhooks.enqueue()
     return True
 
 
@@ -77,11 +92,14 @@ class Command(BaseCommand):
             # job log ("django_tasks" logger), which keeps its level.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
             self.stdout.write(f"后台任务进程已启动（队列：{options['queue_name']}），按 Ctrl+C 停止。")
-        next_sweep = 0.0
+        next_sweep = next_webhook_sweep = 0.0
         while worker.running:
             if time.monotonic() >= next_sweep:
                 enqueue_overdue_sweep()
                 next_sweep = time.monotonic() + options["flag_interval"]
+            if time.monotonic() >= next_webhook_sweep:
+                enqueue_webhook_sweep()
+                next_webhook_sweep = time.monotonic() + WEBHOOK_SWEEP_SECONDS
             worker.run()
             if options["batch"]:
                 break

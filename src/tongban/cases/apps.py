@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    """Unified acceptance (统一受理): applications, materials, handling, deadlines, decisions, mode-3 exchange."""
+
+    name = "tongban.cases"
+    label = "cases"
+    verbose_name = "统一受理"
