@@ -12,20 +12,17 @@ from tests.cases.document_files import (
     OFD_BYTES,
     PDF_BYTES,
     PNG_BYTES,
-    case_using,
     stored_files,
     uploaded,
     zip_bytes,
 )
-from tests.factories import AgencyFactory, staff
 from tests.identity.enterprise_builders import member, registered
 from tests.identity.factories import PersonFactory
 from tongban.cases.errors import DocumentError
-from tongban.cases.models import CaseState, Channel, Document, DocumentVersion
+from tongban.cases.models import Document, DocumentVersion
 from tongban.cases.services import documents
 from tongban.core.errors import TongbanError
 from tongban.core.models import AuditEvent
-from tongban.identity.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ import logging
 import secrets
 import uuid
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from django.conf import settings
