@@ -87,7 +87,8 @@ def test_case_3_one_notice_lists_every_defect_and_time_pauses():
     # when the applicant answers three working days later, having replaced both
     with time_machine.travel(datetime.datetime(2026, 6, 4, 10, 0, tzinfo=datetime.UTC), tick=False):
         for code in ("M02", "M03"):
-            applications.attach_document(the.applicant.user, case, code, upload(the.applicant, f"{code} 补正", b"%PDF new"))
+            replacement = upload(the.applicant, f"{code} 补正", b"%PDF new")
+            applications.attach_document(the.applicant.user, case, code, replacement)
         handling.answer_correction(the.applicant.user, case)
     case.refresh_from_db()
     # then the limit moved on by the three working days the applicant used
