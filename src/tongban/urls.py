@@ -20,5 +20,6 @@ urlpatterns = [
     path("account/", include("tongban.portal.account_urls")),
     path("enterprise/", include("tongban.portal.enterprise_urls")),
     path("library/", include("tongban.portal.library_urls")),
+    path("cases/", include("tongban.portal.case_urls")),
     path("", include("tongban.portal.urls")),
 ]

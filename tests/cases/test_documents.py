@@ -16,7 +16,6 @@ from tests.cases.document_files import (
     uploaded,
     zip_bytes,
 )
-from tests.identity.enterprise_builders import member, registered
 from tests.identity.factories import PersonFactory
 from tongban.cases.errors import DocumentError
 from tongban.cases.models import Document, DocumentVersion
@@ -297,7 +296,8 @@ def test_case_5_reusable_for_offers_only_documents_still_valid_today():
     Document.objects.filter(pk=expired.pk).update(valid_until=TODAY - datetime.timedelta(days=1))
     add("其他材料", b"4", material_name="户口簿")
     Document.objects.create(owner=owner, title="无文件", material_name="居民身份证")
-    documents.store_upload(PersonFactory(), uploaded("x.pdf", PDF_BYTES + b"5"), title="别人的", material_name="居民身份证")
+    documents.store_upload(PersonFactory(), uploaded("x.pdf", PDF_BYTES + b"5"), title="别人的",
+                           material_name="居民身份证")
 
     # When the library is asked for 居民身份证 today
     offered = documents.reusable_for(owner, "居民身份证", today=TODAY)
@@ -308,27 +308,3 @@ def test_case_5_reusable_for_offers_only_documents_still_valid_today():
     tomorrow = documents.reusable_for(owner, "居民身份证", today=TODAY + datetime.timedelta(days=1))
     assert [document.pk for document in tomorrow] == [open_ended.pk]
 
-
-def test_case_5_an_enterprise_library_is_shared_by_its_members_and_closed_to_others(media_root):
-    """CASE-5 with ID-4: acting for an enterprise, a member files into and reads the enterprise's library."""
-    # Given an enterprise, its legal representative, and an outsider
-    representative, enterprise, _root = registered()
-    outsider = member()
-
-    # When the representative uploads for the enterprise
-    version = documents.store_upload(representative, uploaded("licence.pdf", PDF_BYTES), title="营业执照",
-                                     material_name="营业执照", enterprise=enterprise)
-
-    # Then it is in the enterprise's library, not in the representative's own
-    assert list(documents.library(representative, enterprise=enterprise)) == [version.document]
-    assert list(documents.library(representative)) == []
-    assert documents.reusable_for(representative, "营业执照", today=TODAY, enterprise=enterprise) == [version.document]
-    # And the outsider can neither read nor file into it
-    with pytest.raises(TongbanError) as caught:
-        documents.library(outsider, enterprise=enterprise)
-    assert caught.value.error is DocumentError.NOT_ENTERPRISE_MEMBER
-    _refused(media_root, lambda: documents.store_upload(
-        outsider, uploaded("other.pdf", PDF_BYTES + b"o"), title="x", enterprise=enterprise),
-        DocumentError.NOT_ENTERPRISE_MEMBER)
-    _refused(media_root, lambda: documents.add_version(
-        outsider, version.document, uploaded("other.pdf", PDF_BYTES + b"o")), DocumentError.NOT_YOURS)

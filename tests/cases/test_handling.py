@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from tests.cases.builders import FORM, ready_draft, scene, submitted, upload
 from tests.factories import AgencyFactory, staff
@@ -22,6 +23,7 @@ from tongban.cases.models import (
     PostVerificationTask,
 )
 from tongban.cases.services import applications, deadlines, handling
+from tongban.cases.tasks import refresh_case_deadlines
 from tongban.core.errors import TongbanError, ValidationProblems
 from tongban.identity.models import StaffRole
 from tongban.notifications.models import Notification
@@ -293,3 +295,34 @@ def test_deadline_statuses_are_stored_and_refreshed():
     assert Case.objects.get(pk=case.pk).deadline_status == DeadlineStatus.WARNING
     deadlines.refresh_statuses(datetime.date(2026, 6, 23))
     assert Case.objects.get(pk=case.pk).deadline_status == DeadlineStatus.OVERDUE
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+def test_case_4_the_deadline_job_marks_overdue_cases_once():
+    """CASE-4: the worker's job stores the overdue state; running it again changes nothing."""
+    the = scene()
+    with time_machine.travel(datetime.datetime(2026, 6, 12, 10, 0, tzinfo=datetime.UTC), tick=False):
+        case = submitted(the)
+        handling.accept(the.officer, case)
+    with time_machine.travel(datetime.datetime(2026, 6, 24, 10, 0, tzinfo=datetime.UTC), tick=False):
+        first, second = refresh_case_deadlines.enqueue(), refresh_case_deadlines.enqueue()
+    assert (first.return_value, second.return_value) == (1, 0)
+    assert Case.objects.get(pk=case.pk).deadline_status == DeadlineStatus.OVERDUE
+
+
+def test_changed_answers_drop_materials_that_no_longer_apply():
+    """CASE-4: only the materials the answers call for stay on the case."""
+    the = scene()
+    case = ready_draft(the, answers={"Q1": ["B"]})
+    assert sorted(case.materials.values_list("guide_material__code", flat=True)) == ["M01", "M02", "M03"]
+    applications.save_draft(the.applicant.user, case, situation_answers={"Q1": ["A"]})
+    assert sorted(case.materials.values_list("guide_material__code", flat=True)) == ["M01", "M02"]
+
+
+def test_counter_only_items_are_not_applied_for_online():
+    """CASE-6: an item handled only at the window cannot be applied for online (the window takes it)."""
+    the = scene(online_depth="counter", in_person_trips=1)
+    with pytest.raises(TongbanError) as refusal:
+        applications.start_draft(the.applicant.user, the.item, channel=Channel.PC)
+    assert refusal.value.code == "CASE_COUNTER_ONLY"
+    assert Case.objects.count() == 0

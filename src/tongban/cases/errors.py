@@ -34,6 +34,7 @@ class CaseError(ErrorCode):
     NOT_CITYWIDE = ("CASE_NOT_CITYWIDE", _("事项“{name}”不是全市通办事项，不能在“{agency}”窗口受理"))
     WINDOW_REQUIRED = ("CASE_WINDOW_REQUIRED", _("窗口代办须选择受理窗口单位"))
     WITHDRAW_NOT_ALLOWED = ("CASE_WITHDRAW_NOT_ALLOWED", _("办件已作出决定，不能撤回"))
+    COUNTER_ONLY = ("CASE_COUNTER_ONLY", _("事项“{name}”须到窗口办理，不能在线申请"))
 
 
 class DocumentError(ErrorCode):

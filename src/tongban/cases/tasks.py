@@ -16,3 +16,14 @@ def deliver_due_webhooks() -> dict[str, int]:
     safe to run from several workers at once (rows are claimed with SKIP LOCKED).
     """
     return deliver_due()
+
+
+@task()
+def refresh_case_deadlines() -> int:
+    """Store today's warning/overdue status on every running case limit (CASE-4); returns rows changed.
+
+    Enqueued by the worker with the hourly overdue sweep; idempotent (set-based updates).
+    """
+    from tongban.cases.services.deadlines import refresh_statuses
+
+    return refresh_statuses()

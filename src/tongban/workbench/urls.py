@@ -85,3 +85,30 @@ urlpatterns += [
     path("counter/persons/<int:pk>/verify/", counter.verify, name="counter_verify"),
     path("counter/persons/<int:pk>/reveal/", counter.reveal, name="counter_reveal"),
 ]
+
+# Platform operator: the cut-off switch and webhook deliveries needing attention (SEC-3, PLAT-3).
+from tongban.workbench.views import cut_off  # noqa: E402
+
+urlpatterns += [
+    path("cut-off/", cut_off.cut_off_page, name="cut_off"),
+    path("cut-off/agency/", cut_off.cut_off_agency, name="cut_off_agency"),
+    path("cut-off/<int:pk>/restore/", cut_off.restore_agency, name="cut_off_restore"),
+]
+
+# Unified acceptance: case queues, the case page and its actions, counter filing (CASE-1 … CASE-8, ITEM-13).
+from tongban.workbench.views import case_detail, case_queues, counter_draft, counter_filing  # noqa: E402
+
+urlpatterns += [
+    path("cases/", case_queues.queue, name="cases"),
+    path("cases/<str:number>/", case_detail.case_page, name="case"),
+    path("cases/<str:number>/materials/<int:pk>/", case_detail.material_download, name="case_material"),
+    path("cases/<str:number>/actions/<slug:action>/", case_detail.case_action, name="case_action"),
+    path("counter/file/", counter_filing.start, name="counter_file"),
+    path("counter/file/start/", counter_filing.start_draft, name="counter_file_start"),
+    path("counter/file/<str:number>/", counter_draft.draft_page, name="counter_draft"),
+    path("counter/file/<str:number>/form/", counter_draft.save_form, name="counter_draft_form"),
+    path("counter/file/<str:number>/materials/<str:code>/", counter_draft.provide_material,
+         name="counter_draft_material"),
+    path("counter/file/<str:number>/commitment/", counter_draft.sign_commitment, name="counter_draft_commitment"),
+    path("counter/file/<str:number>/submit/", counter_draft.submit, name="counter_draft_submit"),
+]

@@ -108,6 +108,8 @@ def start_draft(actor: Actor, item: ServiceItem, *, channel: str, applicant: Per
     else:
         applicant = _person_of(actor)
         window = None
+        if item.published_version is not None and item.published_version.online_depth == OnlineDepth.COUNTER:
+            raise TongbanError(CaseError.COUNTER_ONLY, name=item.name)
     _check_item(item, applicant)
     if enterprise_grant is not None:
         if enterprise_grant.person_id != applicant.pk:
@@ -153,6 +155,9 @@ def save_draft(actor: Actor, case: Case, *, form_data: dict[str, Any] | None = N
         case.form_data = form_data
     if situation_answers is not None:
         case.situation_answers = {key: list(values) for key, values in situation_answers.items()}
+        # Materials the new answers no longer call for leave the case (they stay in the library).
+        applicable = [material.pk for material in case.version.materials_for(case.situation_answers)]
+        case.materials.exclude(guide_material_id__in=applicable).delete()
     case.save(update_fields=["form_data", "situation_answers"])
     return case
 
@@ -182,7 +187,10 @@ def attach_document(actor: Actor, case: Case, material_code: str, version: Docum
     case = own_case(actor, case)
     _editable(case)
     material = _guide_material(case, material_code)
-    if version.document.owner_id != case.applicant_id:
+    document = version.document
+    own = document.owner_id == case.applicant_id
+    enterprise_owned = case.enterprise_id is not None and document.enterprise_id == case.enterprise_id
+    if not (own or enterprise_owned):
         raise TongbanError(CaseError.NOT_YOUR_CASE, number=case.number)
     provision = MaterialProvision.UPLOADED if version.case_uses.count() == 0 else MaterialProvision.FROM_LIBRARY
     return _provide(case, material, provision, version=version)
@@ -222,7 +230,8 @@ def sign_commitment(actor: Actor, case: Case, material_codes: list[str], text: s
     commitment, _created = Commitment.objects.update_or_create(
         case=case, defaults={"text": text.strip(), "signed_at": timezone.now(), "signed_by_label": actor_label(actor)}
     )
-    commitment.replaced_materials.set(materials)
+    # Signing again for another material adds to the commitment; nothing signed is taken back.
+    commitment.replaced_materials.add(*materials)
     return commitment
 
 

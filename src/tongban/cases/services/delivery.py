@@ -14,9 +14,10 @@ jitter) until 48 hours after the event, when it is given up and shown to the
 operator. Rows of an agency cut off in the meantime are withheld, not sent (SEC-3).
 
 :func:`deliver_due` is safe to run from several workers at once: each claims
-due rows with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has one
-writer anyway) and pushes their next attempt past the request timeout before
-sending outside the transaction, so no row is sent twice concurrently. A worker
+due rows one at a time with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL;
+SQLite has one writer anyway) and pushes the row's next attempt past the request
+timeout before sending outside the transaction, so no row is sent twice
+concurrently. A worker
 that dies between sending and recording leaves the row to be sent again later,
 which is why receivers deduplicate by event id: delivery is at least once.
 """
@@ -30,10 +31,12 @@ import json
 import logging
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from tongban.cases.models import DeliveryAttempt, DeliveryState, WebhookDelivery
@@ -50,6 +53,8 @@ GIVE_UP_AFTER = datetime.timedelta(hours=48)
 # While a worker sends a claimed row, no other worker takes it (longer than the request timeout).
 CLAIM_SECONDS = 2 * TIMEOUT_SECONDS + 10
 BATCH_SIZE = 100
+# One run stops taking new rows after this long, so a slow receiver cannot hold a worker for long.
+RUN_SECONDS = 60
 MAX_ERROR_LENGTH = 300
 
 
@@ -74,18 +79,24 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def _claim_due(now: datetime.datetime, limit: int) -> list[WebhookDelivery]:
+def _claim_next(now: datetime.datetime, skipped: set[int]) -> WebhookDelivery | None:
+    """Take the oldest due row (of a subscription not failing in this run) and hold it while it is sent."""
+    # A case's events reach a subscription in order: a row waits while an earlier one of its case is pending.
+    earlier_pending = WebhookDelivery.objects.filter(
+        subscription_id=OuterRef("subscription_id"), case_id=OuterRef("case_id"), state=DeliveryState.PENDING,
+        id__lt=OuterRef("id"),
+    )
     with transaction.atomic():
-        due = WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
+        due = WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).exclude(
+            subscription_id__in=skipped
+        ).exclude(Exists(earlier_pending))
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True, of=("self",))
-        rows = list(
-            due.select_related("subscription", "subscription__agency").order_by("next_attempt_at", "id")[:limit]
-        )
-        if rows:
+        row = due.select_related("subscription", "subscription__agency").order_by("id").first()
+        if row is not None:
             claimed_until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
-            WebhookDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=claimed_until)
-    return rows
+            WebhookDelivery.objects.filter(pk=row.pk).update(next_attempt_at=claimed_until)
+    return row
 
 
 def _post(delivery: WebhookDelivery, now: datetime.datetime) -> tuple[int | None, str, int]:
@@ -172,10 +183,75 @@ def attempt(delivery: WebhookDelivery) -> WebhookDelivery | None:
 
 
 def deliver_due(limit: int = BATCH_SIZE) -> dict[str, int]:
-    """Send every delivery that is due (at most ``limit``); returns counts by resulting state."""
+    """Send due deliveries one by one (at most ``limit``, for at most ``RUN_SECONDS``); counts by resulting state.
+
+    Once a subscription fails in this run, its other due rows wait for the next
+    run: a receiver that is down costs one timeout per run, not one per event.
+    """
     counts: dict[str, int] = {}
-    for delivery in _claim_due(timezone.now(), limit):
-        recorded = attempt(delivery)
+    failing: set[int] = set()
+    started = time.monotonic()
+    for _ in range(limit):
+        if time.monotonic() - started > RUN_SECONDS:
+            break
+        claimed = _claim_next(timezone.now(), failing)
+        if claimed is None:
+            break
+        recorded = attempt(claimed)
         state = recorded.state if recorded is not None else "missing"
+        if state == DeliveryState.PENDING:
+            failing.add(claimed.subscription_id)
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class AgencyDeliveries:
+    """Webhook deliveries of one agency that the operator should know about."""
+
+    agency_id: int
+    agency_name: str
+    waiting: int
+    retrying: int
+    gave_up: int
+    withheld: int
+
+
+def deliveries_needing_attention() -> list[AgencyDeliveries]:
+    """Per agency: rows waiting, rows retrying after failures, rows given up and rows withheld (operator's view)."""
+    rows = (
+        WebhookDelivery.objects.exclude(state=DeliveryState.DELIVERED)
+        .values("subscription__agency_id", "subscription__agency__name")
+        .annotate(
+            waiting=Count("id", filter=Q(state=DeliveryState.PENDING)),
+            retrying=Count("id", filter=Q(state=DeliveryState.PENDING, attempts__gt=0)),
+            gave_up=Count("id", filter=Q(state=DeliveryState.GAVE_UP)),
+            withheld=Count("id", filter=Q(state=DeliveryState.WITHHELD)),
+        )
+        .order_by("-gave_up", "-retrying", "subscription__agency__name")
+    )
+    return [
+        AgencyDeliveries(row["subscription__agency_id"], row["subscription__agency__name"], row["waiting"],
+                         row["retrying"], row["gave_up"], row["withheld"])
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    """A given-up delivery and its last attempt."""
+
+    delivery: WebhookDelivery
+    last_attempt: DeliveryAttempt | None
+
+
+def given_up(limit: int = 50) -> list[GivenUp]:
+    """Given-up deliveries, newest event first, each with its last attempt (what went wrong)."""
+    rows = (
+        WebhookDelivery.objects.filter(state=DeliveryState.GAVE_UP)
+        .select_related("subscription__agency", "case")
+        .prefetch_related("attempt_log")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [GivenUp(row, max(row.attempt_log.all(), key=lambda attempt: (attempt.attempted_at, attempt.pk),
+                             default=None)) for row in rows]

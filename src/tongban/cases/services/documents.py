@@ -33,6 +33,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tongban.agencies.models import Agency
 from tongban.cases.errors import DocumentError
@@ -86,7 +87,7 @@ def inspect_upload(uploaded_file: UploadedFile) -> CheckedUpload:
     extension = document_types.extension_of(name)
     announced = document_types.type_for_extension(extension)
     if announced is None:
-        raise TongbanError(DocumentError.EXTENSION_NOT_ALLOWED, field="file", extension=extension or "无",
+        raise TongbanError(DocumentError.EXTENSION_NOT_ALLOWED, field="file", extension=extension or _("（无）"),
                            allowed="、".join(document_types.ALLOWED_EXTENSIONS))
     digest, size = hashlib.sha256(), 0
     for chunk in uploaded_file.chunks(HASH_CHUNK_BYTES):
@@ -233,7 +234,7 @@ def add_version(owner: Person, document: Document, uploaded_file: UploadedFile) 
         raise TongbanError(DocumentError.NOT_YOURS, title=document.title)
     checked = inspect_upload(uploaded_file)
     with transaction.atomic():
-        locked = Document.objects.select_for_update().select_related("enterprise").get(pk=document.pk)
+        locked = Document.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=document.pk)
         if not _holds(owner, locked):
             raise TongbanError(DocumentError.NOT_YOURS, title=locked.title)
         current = locked.versions.order_by("-number").first()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -33,14 +34,16 @@ from tongban.core.errors import TongbanError
 from tongban.identity.models import StaffRole, User
 from tongban.identity.services import require_role
 
+# None is the platform itself (shell, scripted drills).
+Actor = User | AnonymousUser | None
 RESTORED_NOTICE_DAYS = 7
 MAX_TITLE_LENGTH = 200
 
 
-def _check(actor: User | None, agency: Agency) -> None:
-    # None is the platform itself (shell, scripted drills); staff need the operator role.
+def _check(actor: Actor) -> None:
+    # Staff need the operator role, which is platform-wide.
     if actor is not None:
-        require_role(actor, StaffRole.PLATFORM_OPERATOR, agency)
+        require_role(actor, StaffRole.PLATFORM_OPERATOR)
 
 
 def _locked(agency: Agency) -> Agency:
@@ -48,11 +51,11 @@ def _locked(agency: Agency) -> Agency:
 
 
 @transaction.atomic
-def cut_off(actor: User | None, agency: Agency, *, reason: str, announcement_title: str,
+def cut_off(actor: Actor, agency: Agency, *, reason: str, announcement_title: str,
             announcement_body: str) -> Announcement:
     """Cut the agency off at once, with a public announcement; returns the announcement (SEC-3)."""
     agency = _locked(agency)
-    _check(actor, agency)
+    _check(actor)
     reason, title, body = reason.strip(), announcement_title.strip(), announcement_body.strip()
     if not reason:
         raise TongbanError(CutOffError.REASON_REQUIRED, field="reason")
@@ -76,10 +79,10 @@ def cut_off(actor: User | None, agency: Agency, *, reason: str, announcement_tit
 
 
 @transaction.atomic
-def restore(actor: User | None, agency: Agency, *, note: str) -> Announcement:
+def restore(actor: Actor, agency: Agency, *, note: str) -> Announcement:
     """Reconnect a cut-off agency: its announcements of the cut-off end and a resumption notice is published."""
     agency = _locked(agency)
-    _check(actor, agency)
+    _check(actor)
     note = note.strip()
     if not note:
         raise TongbanError(CutOffError.NOTE_REQUIRED, field="note")

@@ -23,6 +23,7 @@ from tongban.identity.models import StaffRole
 from tongban.identity.services.second_factor import second_factor_required
 from tongban.identity.sessions import forget_session, record_login
 from tongban.workbench.forms.base import StaffLoginForm
+from tongban.workbench.views import case_queues
 from tongban.workbench.views.access import assignments, coverage_q, render_page
 from tongban.workbench.views.queue_config import QUEUE_OF_ROLE
 
@@ -108,4 +109,5 @@ def _tiles(request: HttpRequest) -> list[QueueCount]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: the roles the user holds and the size of each of their worklists."""
-    return render_page(request, "workbench/home.html", {"assignments": assignments(request), "tiles": _tiles(request)})
+    tiles = [*_tiles(request), *case_queues.tiles(request)]
+    return render_page(request, "workbench/home.html", {"assignments": assignments(request), "tiles": tiles})

@@ -8,7 +8,10 @@ sweep is already waiting in the queue. It then drains the queue with
 django-tasks-db's own worker in batch mode and sleeps ``--interval`` seconds
 when the queue is empty. Jobs live in the database, so they commit with the
 business change that enqueued them; the sweep is idempotent, so running several
-workers (each enqueuing its own sweep) is safe.
+workers (each enqueuing its own sweep) is safe. The same loop enqueues the
+webhook delivery sweep (``cases.tasks.deliver_due_webhooks``, PLAT-3) every
+``WEBHOOK_SWEEP_SECONDS``, so retries whose back-off has elapsed go out even
+when no new case event enqueues a delivery.
 
 ``--batch`` enqueues one sweep, runs everything queued and exits: a cron line
 such as ``0 * * * * tongban worker --batch`` does the same job without a
@@ -29,33 +32,30 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from tongban.cases.tasks import deliver_due_webhooks
+from tongban.cases.tasks import deliver_due_webhooks, refresh_case_deadlines
 from tongban.catalogue.tasks import flag_overdue_requests
 
 # Webhook retries fall due every few seconds to minutes (PLAT-3): the delivery sweep runs far more often.
 WEBHOOK_SWEEP_SECONDS = 15.0
 
 
-def enqueue_overdue_sweep() -> bool:
-    """Enqueue the overdue sweep unless one is already waiting; True when a new one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=flag_overdue_requests.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
+def _enqueue_once(job: Any) -> bool:
+    """Enqueue ``job`` unless one is already waiting; True when a new one was enqueued."""
+    if DBTaskResult.objects.filter(task_path=job.module_path, status=TaskResultStatus.READY).exists():
         return False
-    flag_overdue_requests.enqueue()
+    job.enqueue()
     return True
+
+
+def enqueue_overdue_sweep() -> bool:
+    """Enqueue the overdue sweeps (lifecycle requests and case limits); True when the request sweep was new."""
+    _enqueue_once(refresh_case_deadlines)
+    return _enqueue_once(flag_overdue_requests)
 
 
 def enqueue_webhook_sweep() -> bool:
     """Enqueue the due-webhook delivery unless one is already waiting; True when a new one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=deliver_due_webhooks.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
-        return False
-    deliver_due_webhooks.enqueue()
-    return True
+    return _enqueue_once(deliver_due_webhooks)
 
 
 class Command(BaseCommand):
