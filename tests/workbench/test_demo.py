@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.factories import AgencyFactory, item_document
 from tongban.agencies.models import Agency, AgencyKind, AgencyLevel
+from tongban.cases.models import Case
 from tongban.catalogue.models import (
     Announcement,
     AnnouncementKind,
@@ -54,6 +55,7 @@ REQUIRED_ITEMS = {
 }
 ACCOUNTS = {
     "admin": StaffRole.PLATFORM_OPERATOR, "operator": StaffRole.PLATFORM_OPERATOR, "counter": StaffRole.COUNTER_STAFF,
+    "officer": StaffRole.CASE_OFFICER, "approver": StaffRole.APPROVER,
     "authority": StaffRole.CATALOGUE_AUTHORITY, "civil": StaffRole.CIVIL_AFFAIRS_REVIEWER,
     "supervisor": StaffRole.SUPERVISOR, "samr_admin": StaffRole.AGENCY_ADMIN, "police_admin": StaffRole.AGENCY_ADMIN,
     "hrss_admin": StaffRole.AGENCY_ADMIN, "pudong_admin": StaffRole.AGENCY_ADMIN, "ljz_admin": StaffRole.AGENCY_ADMIN,
@@ -158,6 +160,10 @@ def test_load_demo_builds_a_complete_catalogue_plat_4_item_1_item_5_item_6_item_
     grants = EnterpriseGrant.objects.filter(enterprise__uscc="91310000MA1FL0001R").order_by("id")
     assert [(grant.person.full_name, grant.role) for grant in grants] == [
         ("张伟", GrantRole.LEGAL_REPRESENTATIVE), ("李娜", GrantRole.ADMINISTRATOR), ("赵敏", GrantRole.OPERATOR)]
+
+    # and the demo applicants' cases stand at several stages, handled by the demo officers (CASE-1)
+    assert sorted(Case.objects.values_list("state", flat=True)) == sorted(
+        ["submitted", "correction_requested", "under_review", "concluded", "refused"])
 
     # when it is loaded again, nothing is added
     again = load_demo()

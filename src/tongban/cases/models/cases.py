@@ -78,6 +78,23 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["handling_agency", "state", "due_on"], name="cases_queue"),
+            # The staff queue's urgency order (workbench case_queues.by_urgency), for running cases only:
+            # city-wide queues at 1M cases went from 190 ms to 25 ms p50 with it (bench/README.md).
+            models.Index(
+                models.Case(
+                    models.When(deadline_status=DeadlineStatus.OVERDUE, then=0),
+                    models.When(deadline_status=DeadlineStatus.WARNING, then=1),
+                    default=2, output_field=models.IntegerField(),
+                ),
+                # Ascending puts NULLs last on PostgreSQL by default, matching the queue's ORDER BY;
+                # SQLite refuses NULLS LAST in an index, so it is left implicit.
+                "due_on",
+                "submitted_at",
+                "id",
+                name="cases_running_by_urgency",
+                condition=models.Q(state__in=[CaseState.SUBMITTED, CaseState.PRE_REVIEWED,
+                                              CaseState.ACCEPTED, CaseState.UNDER_REVIEW]),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="cases_by_applicant"),
         ]
 

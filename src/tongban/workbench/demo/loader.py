@@ -27,6 +27,7 @@ from tongban.identity.models import RoleAssignment, StaffRole, User
 from tongban.workbench.demo import items_civil, items_enterprise, items_health, items_police, items_social
 from tongban.workbench.demo.agencies import ROWS_BY_CODE, create_agencies
 from tongban.workbench.demo.applicants import APPLICANTS, create_applicants
+from tongban.workbench.demo.cases import create_cases
 from tongban.workbench.demo.defaults import ItemSpec
 from tongban.workbench.demo.errors import DemoError
 from tongban.workbench.demo.life_events import create_life_events
@@ -89,7 +90,9 @@ def load_demo(stdout: Writer | None = None) -> DemoSummary:
         _say(stdout, "正在创建“一件事”……")
         create_life_events(actors, implementation_codes)
         _say(stdout, "正在通过沙箱核验创建演示申请人和企业……")
-        create_applicants(demo_password())
+        applicants = create_applicants(demo_password())
+        _say(stdout, "正在以演示申请人身份提交并办理办件……")
+        create_cases(applicants, actors.users["officer"], actors.users["approver"])
         flag_overdue()
     return summarise(created=True, seconds=time.perf_counter() - started)
 

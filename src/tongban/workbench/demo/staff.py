@@ -79,6 +79,8 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("secadmin", "吴安全（安全管理员）", StaffRole.SECURITY_ADMIN, ROOT, "SHDSJ"),
     DemoAccount("auditor", "郑审计（审计管理员）", StaffRole.AUDIT_ADMIN, ROOT, "SHDSJ"),
     DemoAccount("counter", "许窗口（浦东新区市民中心）", StaffRole.COUNTER_STAFF, "PDGOV", "PDGOV"),
+    DemoAccount("officer", "钱受理（市公安局）", StaffRole.CASE_OFFICER, "SHGAJ", "SHGAJ"),
+    DemoAccount("approver", "冯审批（市公安局）", StaffRole.APPROVER, "SHGAJ", "SHGAJ"),
 )
 
 
