@@ -13,7 +13,6 @@ import secrets
 from typing import Any
 
 import jsonschema
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,10 +37,9 @@ from tongban.core import audit
 from tongban.core.errors import TongbanError, ValidationProblems
 from tongban.core.workdays import add_workdays
 from tongban.identity.models import EnterpriseGrant, Person, StaffRole, User
-from tongban.identity.services import actor_label, holds_role, require_role
+from tongban.identity.services import Actor, actor_label, holds_role, require_role
 from tongban.identity.services.enterprises import authorise
 
-Actor = User | AnonymousUser | None
 POST_VERIFICATION_DAYS = 20  # working days the agency has to verify a commitment afterwards
 
 

@@ -14,7 +14,6 @@ import calendar
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,9 +36,8 @@ from tongban.core import audit
 from tongban.core.errors import TongbanError
 from tongban.core.workdays import add_workdays
 from tongban.identity.models import StaffRole, User
-from tongban.identity.services import actor_label, holds_role, require_role
+from tongban.identity.services import Actor, actor_label, holds_role, require_role
 
-Actor = User | AnonymousUser | None
 RECONSIDERATION_DAYS = 60  # 行政复议法 第二十条
 LITIGATION_MONTHS = 6  # 行政诉讼法 第四十六条
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -31,11 +30,9 @@ from tongban.catalogue.errors import CutOffError
 from tongban.catalogue.models import Announcement, AnnouncementKind
 from tongban.core import audit
 from tongban.core.errors import TongbanError
-from tongban.identity.models import StaffRole, User
-from tongban.identity.services import require_role
+from tongban.identity.models import StaffRole
+from tongban.identity.services import Actor, require_role
 
-# None is the platform itself (shell, scripted drills).
-Actor = User | AnonymousUser | None
 RESTORED_NOTICE_DAYS = 7
 MAX_TITLE_LENGTH = 200
 

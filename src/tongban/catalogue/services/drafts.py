@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from tongban.agencies.models import Agency
@@ -13,12 +12,8 @@ from tongban.catalogue.models import ItemVersion, ServiceItem
 from tongban.catalogue.models.choices import VersionState
 from tongban.catalogue.services import guides
 from tongban.core.errors import TongbanError
-from tongban.identity.models import StaffRole, User
-from tongban.identity.services import actor_label, require_role
-
-# Views pass request.user as it is; an anonymous visitor is refused by require_role.
-Actor = User | AnonymousUser | None
-
+from tongban.identity.models import StaffRole
+from tongban.identity.services import Actor, actor_label, require_role
 
 
 @transaction.atomic

@@ -26,7 +26,6 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +46,7 @@ from tongban.identity.models import (
     User,
 )
 from tongban.identity.services import require_role
+from tongban.identity.services.roles import Actor
 
 LEEWAY_SECONDS = 60  # clock skew tolerated on exp and iat
 MINIMUM_CLAIMED_LEVEL = 2  # the other region matched name and ID number against its registry
@@ -59,7 +59,6 @@ CONFIGURATION_LABELS = {
     "id_number_claim": _("身份证号声明名"), "name_claim": _("姓名声明名"), "level_claim": _("实名等级声明名"),
 }
 CONFIGURATION_FIELDS = tuple(CONFIGURATION_LABELS)
-Actor = User | AnonymousUser | None
 
 
 def _check(actor: Actor) -> None:

@@ -6,6 +6,7 @@ The role checks used to live in a single ``services`` module; they are re-export
 
 from tongban.identity.services.roles import (
     PLATFORM_LABEL,
+    Actor,
     actor_label,
     agencies_where,
     holds_role,
@@ -15,6 +16,7 @@ from tongban.identity.services.roles import (
 
 __all__ = [
     "PLATFORM_LABEL",
+    "Actor",
     "actor_label",
     "agencies_where",
     "holds_role",

@@ -44,6 +44,10 @@ def require_role(user: User | AnonymousUser | None, role: StaffRole, agency: Age
         raise TongbanError(IdentityError.AGENCY_OUT_OF_SCOPE, role=StaffRole(role).label, agency=agency.name)
 
 
+# Whoever a service acts for: a staff member or applicant, an anonymous visitor (refused by the checks),
+# or None for the platform itself (shell commands, jobs, agency systems whose credential the API checked).
+Actor = User | AnonymousUser | None
+
 PLATFORM_LABEL = "平台"
 
 

@@ -16,7 +16,6 @@ changes nothing.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,10 +25,9 @@ from tongban.core import audit
 from tongban.core.errors import TongbanError
 from tongban.identity.errors import IdentityError
 from tongban.identity.models import RoleAssignment, StaffRole, User
-from tongban.identity.services.roles import agencies_where, require_role
+from tongban.identity.services.roles import Actor, agencies_where, require_role
 from tongban.identity.sessions import end_sessions
 
-Actor = User | AnonymousUser | None
 SEPARATED_ROLES = (StaffRole.SYSTEM_ADMIN, StaffRole.SECURITY_ADMIN, StaffRole.AUDIT_ADMIN)
 ACCOUNT_ADMIN_ROLES = (StaffRole.SYSTEM_ADMIN, StaffRole.SECURITY_ADMIN)
 USERNAME_MIN_LENGTH = 3
