@@ -26,6 +26,10 @@ from tongban.agencies.services import AgencyError, authenticate_token
 from tongban.cases import api as cases_api
 from tongban.catalogue import api as catalogue_api
 from tongban.core.errors import ErrorCode, TongbanError, ValidationProblems
+from tongban.licences import api as licences_api
+from tongban.logistics import api as logistics_api
+from tongban.payments import api as payments_api
+from tongban.seals import api as seals_api
 
 
 class ApiError(ErrorCode):
@@ -51,10 +55,17 @@ api = NinjaAPI(
 api.add_router("/catalogue/", catalogue_api.router)
 api.add_router("/catalogue/", catalogue_api.agency_router, auth=AgencyCredentialBearer())
 api.add_router("/cases/", cases_api.router, auth=AgencyCredentialBearer())
+api.add_router("/seals/", seals_api.router)
+api.add_router("/licences/", licences_api.router)
+api.add_router("/payments/", payments_api.router)
+api.add_router("/logistics/", logistics_api.router)
 
 # Each module's mapping of its refusals to HTTP statuses; anything unmapped is 400,
 # or 422 when it lists problems.
-ERROR_STATUS: dict[ErrorCode, int] = {**catalogue_api.ERROR_STATUS, **cases_api.ERROR_STATUS}
+ERROR_STATUS: dict[ErrorCode, int] = {
+    **catalogue_api.ERROR_STATUS, **cases_api.ERROR_STATUS, **seals_api.ERROR_STATUS,
+    **licences_api.ERROR_STATUS, **payments_api.ERROR_STATUS, **logistics_api.ERROR_STATUS,
+}
 
 
 def http_status(error: TongbanError) -> int:

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.agencies",
     "tongban.identity",
+    "tongban.seals",
+    "tongban.licences",
+    "tongban.payments",
+    "tongban.logistics",
     "tongban.notifications",
     "tongban.catalogue",
     "tongban.cases",
@@ -228,13 +232,19 @@ TONGBAN_ADAPTERS = {
         "TONGBAN_LEGAL_PERSON_REGISTRY", "tongban.identity.adapters.sandbox.SandboxLegalPersonRegistry"
     ),
 }
-# A sandbox answers "verified" for made-up people: never in production (unless a staging site says so).
-if (
-    IS_PRODUCTION
-    and any(".sandbox." in path or "Sandbox" in path for path in TONGBAN_ADAPTERS.values())
-    and not _env_bool("TONGBAN_ALLOW_SANDBOX_ADAPTERS", False)
-):
-    raise ImproperlyConfigured("production needs real adapters (TONGBAN_SMS_GATEWAY, …) instead of sandboxes")
+
+
+def _refuse_sandbox_adapters() -> None:
+    """A sandbox answers "verified" for made-up people: never in production (unless a staging site says so)."""
+    if (
+        IS_PRODUCTION
+        and any(".sandbox." in path or "Sandbox" in path for path in TONGBAN_ADAPTERS.values())
+        and not _env_bool("TONGBAN_ALLOW_SANDBOX_ADAPTERS", False)
+    ):
+        raise ImproperlyConfigured("production needs real adapters (TONGBAN_SMS_GATEWAY, …) instead of sandboxes")
+
+
+_refuse_sandbox_adapters()
 # Sandbox failure modes, to rehearse outages: SMS "timeout" or "rejected"; registries "unavailable".
 TONGBAN_SMS_SANDBOX_FAILURE = os.environ.get("TONGBAN_SMS_SANDBOX_FAILURE", "")
 TONGBAN_REGISTRY_SANDBOX_FAILURE = os.environ.get("TONGBAN_REGISTRY_SANDBOX_FAILURE", "")
@@ -336,3 +346,15 @@ if TONGBAN_PROXY_COUNT:
 
 # "auto" picks PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.
 TONGBAN_SEARCH_BACKEND = os.environ.get("TONGBAN_SEARCH_BACKEND", "auto")
+
+# --- Trust services: seals and licences -------------------------------------------
+# --- end trust services -----------------------------------------------------------
+
+# --- Unified payment ----------------------------------------------------------------
+# --- end payment --------------------------------------------------------------------
+
+# --- Unified logistics --------------------------------------------------------------
+# --- end logistics ------------------------------------------------------------------
+
+# Modules above add their adapters to TONGBAN_ADAPTERS: check them all once more.
+_refuse_sandbox_adapters()

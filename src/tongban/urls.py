@@ -21,5 +21,13 @@ urlpatterns = [
     path("enterprise/", include("tongban.portal.enterprise_urls")),
     path("library/", include("tongban.portal.library_urls")),
     path("cases/", include("tongban.portal.case_urls")),
+    path("licences/", include("tongban.portal.licence_urls")),
+    path("verify/", include("tongban.portal.verify_urls")),
+    path("seals/", include("tongban.portal.seal_urls")),
+    path("payments/", include("tongban.portal.payment_urls")),
+    path("shipments/", include("tongban.portal.shipment_urls")),
+    # Outside parties call back here (signed); their sandboxes serve their own pages here too.
+    path("channels/payments/", include("tongban.payments.channel_urls")),
+    path("channels/couriers/", include("tongban.logistics.courier_urls")),
     path("", include("tongban.portal.urls")),
 ]

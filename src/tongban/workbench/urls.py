@@ -1,6 +1,6 @@
 """Workbench URLs, mounted at ``/workbench/``; ``login`` and ``home`` are named in settings."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tongban.workbench.views import (
     agency,
@@ -74,6 +74,10 @@ urlpatterns = [
     path("sso-clients/", oidc_clients.client_list, name="oidc_clients"),
     path("sso-clients/new/", oidc_clients.client_register, name="oidc_client_register"),
     path("sso-clients/<slug:client_id>/disable/", oidc_clients.client_disable, name="oidc_client_disable"),
+    # Trust services, payments and logistics: each in its own file, same namespace
+    path("", include("tongban.workbench.trust_urls")),
+    path("", include("tongban.workbench.payment_urls")),
+    path("", include("tongban.workbench.logistics_urls")),
 ]
 
 # Counter staff: in-person real-name verification (level 4) and audited reveals (ID-1, SEC-4).
