@@ -53,6 +53,12 @@ def workday_calendar(request: pytest.FixtureRequest) -> None:
     Transactional tests empty every table when they finish (migration data
     included), so the next test re-seeds; otherwise this costs one query.
     """
+    from tongban.catalogue.models.versions import forget_material_lists
+    from tongban.core.workdays import forget_calendar
+
+    # Each test's database starts afresh: so must this process's shared calendar and material lists.
+    forget_calendar()
+    forget_material_lists()
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return

@@ -344,6 +344,10 @@ if TONGBAN_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 # --- end staff hardening ----------------------------------------------------------
 
+# Each process reads the working-day calendar once per this many seconds (an operator's edit reaches every
+# process within it; the editing process sees it at once).
+TONGBAN_CALENDAR_CACHE_SECONDS = float(os.environ.get("TONGBAN_CALENDAR_CACHE_SECONDS", "60"))
+
 # "auto" picks PostgreSQL full-text search on PostgreSQL and FTS5 on SQLite.
 TONGBAN_SEARCH_BACKEND = os.environ.get("TONGBAN_SEARCH_BACKEND", "auto")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -259,17 +258,14 @@ def test_item_4_documented_example_imports_and_is_complete_enough_to_open():
     assert completeness_problems(version) == []
 
 
-def test_two_thousand_items_import_well_under_a_minute(on_postgresql):
-    # given a file of 2,000 items
+def test_two_thousand_items_import_in_one_file():
+    # given a file of 2,000 items (its speed is measured by bench/catalogue_bench.py, not by a timed test)
     agency = AgencyFactory()
     document = _file(*(item_document(agency) for _ in range(2000)))
-    # when imported, then all are written within the budget (measured ~20 s on SQLite, ~32 s on PostgreSQL)
-    started = time.perf_counter()
+    # when imported, then all are written
     report = import_document(json.dumps(document), actor_label="bulk")
-    elapsed = time.perf_counter() - started
     assert report.new_drafts == 2000
     assert Material.objects.count() == 6000
-    assert elapsed < (60 if on_postgresql else 40), f"2,000 items took {elapsed:.1f} s"
 
 
 def test_cli_import_prints_a_summary(tmp_path):

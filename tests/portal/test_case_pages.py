@@ -88,11 +88,11 @@ def test_case_1_plat_1_the_whole_wizard_from_the_guide_to_submission():
     assert refused.status_code == 400
     assert "CASE_FORM_INVALID" in text(refused)
     reason_row = next(field for field in refused.context["fields"] if field.label == "申请事由")
-    assert reason_row.errors == ["此项为必填项"]
+    assert reason_row.errors == ["请填写“申请事由”"]
     case.refresh_from_db()
     assert case.state == CaseState.DRAFT
     form_again = client.get(step_url(case, "form"))
-    assert form_again.context["form"].errors == {"reason": ["此项为必填项"]}
+    assert form_again.context["form"].errors == {"reason": ["请填写“申请事由”"]}
     # When the reason is filled in and the case submitted
     client.post(step_url(case, "form"), {"applicant_name": "张三", "reason": "就业"})
     response = client.post(step_url(case, "review"))
@@ -129,7 +129,7 @@ def test_case_1_review_lists_every_problem_at_once():
     assert response.status_code == 400
     assert [m.code for m in response.context["missing"]] == ["M01", "M02"]
     reason_row = next(field for field in response.context["fields"] if field.label == "申请事由")
-    assert reason_row.errors == ["此项为必填项"]
+    assert reason_row.errors == ["请填写“申请事由”"]
     assert response.context["problem_count"] == 3
     assert Case.objects.get(pk=case.pk).state == CaseState.DRAFT
 

@@ -92,8 +92,8 @@ def test_case_2_queue_sorts_by_urgency_and_shows_deadline_badges(client):
     _place(paused, DeadlineStatus.PAUSED, 5)
     client.force_login(the.officer)
 
-    # when the officer opens the queue of all cases
-    response = client.get(QUEUE, {"queue": "all"})
+    # when the officer opens the acceptance queue
+    response = client.get(QUEUE, {"queue": "acceptance"})
 
     # then they come by urgency, each with its badge
     assert _numbers(response) == [overdue.number, warning.number, sooner.number, paused.number, later.number]
@@ -101,6 +101,31 @@ def test_case_2_queue_sorts_by_urgency_and_shows_deadline_badges(client):
     assert content.count('badge--red badge--strong">超期</span>') == 1
     assert content.count('badge--amber badge--strong">预警</span>') == 1
     assert content.count('badge--grey">暂停计时</span>') == 1
+
+
+def test_case_2_all_cases_list_is_newest_first_with_a_capped_count(client, monkeypatch):
+    """CASE-2: the "all cases" list shows the latest filing first and stops counting at the cap."""
+    from tongban.workbench.views import case_queues
+
+    # given three filed cases, the middle one overdue (urgency does not reorder this list)
+    the = scene()
+    first, second, third = (submitted(the) for _ in range(3))
+    _place(second, DeadlineStatus.OVERDUE, -2)
+    client.force_login(the.officer)
+
+    # when the officer opens the list of all cases
+    response = client.get(QUEUE, {"queue": "all"})
+
+    # then the newest filing comes first and the exact count is shown
+    assert _numbers(response) == [third.number, second.number, first.number]
+    assert response.context["page_obj"].paginator.is_capped is False
+    assert "共 3 件" in response.content.decode()
+    # when more cases exist than the cap, then the count says "more than" and the rows still come
+    monkeypatch.setattr(case_queues, "COUNT_CAP", 2)
+    capped = client.get(QUEUE, {"queue": "all"})
+    assert capped.context["page_obj"].paginator.is_capped is True
+    assert "超过 2 件" in capped.content.decode()
+    assert _numbers(capped) == [third.number, second.number]
 
 
 def test_queue_filters_narrow_the_rows(client):

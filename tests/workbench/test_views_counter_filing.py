@@ -147,7 +147,7 @@ def test_submission_reports_every_form_problem_and_keeps_the_draft(client):
     response = client.post(_url("counter_draft_submit", case))
     assert response.status_code == 400
     assert response.context["refusal"].code == "CASE_FORM_INVALID"
-    assert [problem["path"] for problem in response.context["problems"]] == ["$", "$"]
+    assert [problem["path"] for problem in response.context["problems"]] == ["$.applicant_name", "$.reason"]
     assert Case.objects.get().state == CaseState.DRAFT
 
 
@@ -262,3 +262,35 @@ def test_the_schema_form_coerces_types_and_keeps_prefilled_personal_numbers():
                              form_data=stored, answers={})
     assert not broken.is_valid()
     assert set(broken.errors) == {"data__address", "data__count"}
+
+
+def test_id_4_plat_1_counter_files_for_an_enterprise_through_the_applicants_grant(client):
+    """ID-4, PLAT-1: the clerk offers the applicant's active grants; the draft is filed for the chosen enterprise."""
+    from tests.identity.enterprise_builders import registered
+
+    # given a legal representative with an active root grant, at a street window
+    the = scene(is_citywide=True)
+    representative, enterprise, root = registered()
+    client.force_login(the.counter)
+
+    # when the clerk finds the representative and the item
+    items = client.get(FILE, {"query": representative.document_number, "person": representative.pk,
+                              "item_query": "居住证"})
+    # then the page offers to file for the enterprise
+    assert [grant.pk for grant in items.context["grants"]] == [root.pk]
+    assert f"代表 {enterprise.name}" in items.content.decode()
+
+    # when a forged grant id is posted, then nothing is started
+    forged = client.post(START, {"query": representative.document_number, "person": representative.pk,
+                                 "item": the.item.pk, "window": the.street.pk, "grant": root.pk + 999})
+    assert forged.status_code == 400 and "申请人未获得该企业的有效授权" in forged.content.decode()
+    assert not Case.objects.exists()
+
+    # when the clerk starts the draft for the enterprise
+    started = client.post(START, {"query": representative.document_number, "person": representative.pk,
+                                  "item": the.item.pk, "window": the.street.pk, "grant": root.pk})
+    # then the case records the grant, the enterprise and the counter channel
+    assert started.status_code == 302
+    case = Case.objects.get()
+    assert (case.enterprise_grant, case.enterprise, case.applicant, case.channel) == (
+        root, enterprise, representative, Channel.COUNTER)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tongban.core.models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -147,10 +147,51 @@ def record(
             "data": _json_native(data),
             "previous_hash": head.last_hash,
         }
-        event = AuditEvent.objects.create(**fields, entry_hash=compute_hash(fields))
-        head.last_hash = event.entry_hash
-        head.entry_count += 1
-        head.save(update_fields=["last_hash", "entry_count"])
+        entry_hash = compute_hash(fields)
+        if connection.vendor == "postgresql":
+            event = _append_postgresql(head, fields, entry_hash)
+        else:
+            event = AuditEvent.objects.create(**fields, entry_hash=entry_hash)
+            _advance(head, entry_hash)
+            head.save(update_fields=["last_hash", "entry_count"])
+    return event
+
+
+def _advance(head: AuditChainHead, entry_hash: str) -> None:
+    head.last_hash = entry_hash
+    head.entry_count += 1
+
+
+# Every state change writes one audit event under the head's lock: on PostgreSQL the event and the head move
+# in one statement (a data-modifying CTE) instead of two, which the submission benchmark counts (bench/README.md).
+_APPEND_SQL = """
+WITH appended AS (
+    INSERT INTO core_auditevent (occurred_at, actor_id, actor_label, agency_id, action, object_type, object_id,
+                                 data, previous_hash, entry_hash)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)
+    RETURNING id
+)
+UPDATE core_auditchainhead SET last_hash = %s, entry_count = entry_count + 1
+WHERE id = %s
+RETURNING (SELECT id FROM appended)
+"""
+
+
+def _append_postgresql(head: AuditChainHead, fields: dict[str, Any], entry_hash: str) -> AuditEvent:
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND_SQL, [
+            fields["occurred_at"], fields["actor_id"], fields["actor_label"], fields["agency_id"], fields["action"],
+            fields["object_type"], fields["object_id"], json.dumps(fields["data"]), fields["previous_hash"],
+            entry_hash, entry_hash, head.pk,
+        ])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:  # the head row vanished under its own lock: impossible, but never silent
+        raise RuntimeError("audit chain head missing while appending")
+    _advance(head, entry_hash)
+    event = AuditEvent(id=row[0], **fields, entry_hash=entry_hash)
+    # A stored row, as if the ORM had loaded it: saving it again is an update, which the model refuses.
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from tongban.core import audit
@@ -136,19 +139,52 @@ class WorkdayCalendar:
         return total
 
 
+# The calendar changes a few times a year (the State Council's holiday notice, an operator's correction) but is
+# read on every submission and transition: each process keeps one shared calendar for a short while instead of
+# reading the table twice per computation. Edits in this process drop it at once; other processes see an edit
+# within TONGBAN_CALENDAR_CACHE_SECONDS (docs/architecture.md).
+_shared_lock = threading.Lock()
+_shared: tuple[float, WorkdayCalendar] | None = None
+
+
+def shared_calendar() -> WorkdayCalendar:
+    """This process's calendar, read again once it is older than ``TONGBAN_CALENDAR_CACHE_SECONDS``."""
+    global _shared
+    lifetime = float(getattr(settings, "TONGBAN_CALENDAR_CACHE_SECONDS", 60.0))
+    now = time.monotonic()
+    with _shared_lock:
+        if _shared is None or now - _shared[0] >= lifetime or lifetime <= 0:
+            _shared = (now, WorkdayCalendar())
+        return _shared[1]
+
+
+def forget_calendar() -> None:
+    """Drop this process's shared calendar, so the next computation reads the table (after an edit)."""
+    global _shared
+    with _shared_lock:
+        _shared = None
+
+
+def _forget_after_edit() -> None:
+    # Once now (later reads in the editing transaction see the edit) and again at commit (reads made by other
+    # threads of this process while the transaction was open cached the old table).
+    forget_calendar()
+    transaction.on_commit(forget_calendar)
+
+
 def is_workday(day: datetime.date) -> bool:
     """True when ``day`` is a working day; ``CORE_CALENDAR_YEAR_UNKNOWN`` when its year is unknown."""
-    return WorkdayCalendar().is_workday(day)
+    return shared_calendar().is_workday(day)
 
 
 def add_workdays(day: datetime.date, count: int) -> datetime.date:
     """The date ``count`` working days after ``day`` (see :meth:`WorkdayCalendar.add_workdays`)."""
-    return WorkdayCalendar().add_workdays(day, count)
+    return shared_calendar().add_workdays(day, count)
 
 
 def workdays_between(start: datetime.date, end: datetime.date) -> int:
     """Working days in (``start``, ``end``] (see :meth:`WorkdayCalendar.workdays_between`)."""
-    return WorkdayCalendar().workdays_between(start, end)
+    return shared_calendar().workdays_between(start, end)
 
 
 def _check_year(year: int) -> None:
@@ -203,6 +239,7 @@ def set_day(day: datetime.date, is_workday: bool, name: str, actor: Any) -> Cale
                 "year_taken_over": taken_over,
             },
         )
+        _forget_after_edit()
     return result
 
 
@@ -224,6 +261,7 @@ def declare_year(year: int, actor: Any, note: str = "") -> CalendarYear:
             obj=declared,
             data={"year": year, "exception_count": exception_count, "note": declared.note},
         )
+        _forget_after_edit()
     return declared
 
 
@@ -251,6 +289,7 @@ def seed_from_package(years: list[int] | None = None, *, actor: Any = None) -> l
                 CalendarYear.objects.create(year=year, source=CalendarSource.CHINESECALENDAR, note=package_note())
         if changed:
             audit.record("core.calendar.seeded", actor=actor, data={"years": changed})
+            _forget_after_edit()
     return changed
 
 

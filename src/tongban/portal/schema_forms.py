@@ -26,12 +26,12 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from tongban.catalogue.form_schema import ordered_properties
 from tongban.portal.enterprise_forms import PortalForm
 
 # A text input is enough up to this many characters; longer answers get a text area.
 TEXT_AREA_FROM = 200
 # jsonschema's message for a missing required property names the property.
-REQUIRED_MESSAGE = re.compile(r"^'(?P<name>[^']+)' is a required property$")
 FIELD_PATH = re.compile(r"^\$\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)")
 
 
@@ -107,40 +107,33 @@ def field_for(name: str, spec: Mapping[str, Any], *, required: bool = False, enf
 
 
 def form_class_for(schema: Mapping[str, Any] | None, *, enforce_required: bool = True) -> type[SchemaForm]:
-    """A form class with one field per property of ``schema`` (in the schema's order).
+    """A form class with one field per property of ``schema`` (in display order, see ``ordered_properties``).
 
     ``enforce_required=False`` lets a draft be saved before every required
     property is answered; the submission check reports what is still missing.
     """
     schema = dict(schema or {})
-    properties = schema.get("properties") or {}
     required_names = frozenset(str(name) for name in schema.get("required") or ())
+    # In the guide's order: jsonb does not keep key order, propertyOrder does (catalogue.form_schema).
     fields = {
-        str(name): field_for(str(name), spec if isinstance(spec, Mapping) else {},
-                             required=str(name) in required_names, enforce_required=enforce_required)
-        for name, spec in properties.items()
+        name: field_for(name, spec, required=name in required_names, enforce_required=enforce_required)
+        for name, spec in ordered_properties(schema)
     }
     attributes: dict[str, Any] = {**fields, "schema": schema, "required_names": required_names}
     return type("GeneratedSchemaForm", (SchemaForm,), attributes)
 
 
 def field_name_of(problem: Mapping[str, Any], names: set[str] | frozenset[str]) -> str | None:
-    """The form field a submission problem concerns (``$.field…`` or a missing required property), or None."""
-    path = str(problem.get("path") or "")
-    match = FIELD_PATH.match(path)
+    """The form field a submission problem concerns (``$.field…``; a missing field is reported at its path)."""
+    match = FIELD_PATH.match(str(problem.get("path") or ""))
     if match and match.group("name") in names:
         return match.group("name")
-    missing = REQUIRED_MESSAGE.match(str(problem.get("message") or ""))
-    if path == "$" and missing and missing.group("name") in names:
-        return missing.group("name")
     return None
 
 
 def problem_message(problem: Mapping[str, Any], field_name: str | None) -> str:
-    """The problem in words: a missing required field says so in the user's language."""
-    if field_name is not None and REQUIRED_MESSAGE.match(str(problem.get("message") or "")):
-        return str(_("此项为必填项"))
-    return str(_("填写不符合要求：{detail}")).format(detail=problem.get("message") or problem.get("code") or "")
+    """The problem in words: the service already words it for the applicant (cases.services.form_problems)."""
+    return str(problem.get("message") or problem.get("code") or "")
 
 
 def attach_problems(form: SchemaForm, problems: list[dict[str, Any]]) -> list[str]:

@@ -100,10 +100,12 @@ urlpatterns += [
 ]
 
 # Unified acceptance: case queues, the case page and its actions, counter filing (CASE-1 … CASE-8, ITEM-13).
-from tongban.workbench.views import case_detail, case_queues, counter_draft, counter_filing  # noqa: E402
+from tongban.workbench.views import case_detail, case_queues, case_verifications, counter_draft, counter_filing  # noqa: E402
 
 urlpatterns += [
     path("cases/", case_queues.queue, name="cases"),
+    path("verifications/", case_verifications.verification_list, name="verifications"),
+    path("verifications/<int:pk>/finding/", case_verifications.record_finding, name="verification_finding"),
     path("cases/<str:number>/", case_detail.case_page, name="case"),
     path("cases/<str:number>/materials/<int:pk>/", case_detail.material_download, name="case_material"),
     path("cases/<str:number>/actions/<slug:action>/", case_detail.case_action, name="case_action"),

@@ -96,6 +96,12 @@ class Case(models.Model):
                                               CaseState.ACCEPTED, CaseState.UNDER_REVIEW]),
             ),
             models.Index(fields=["applicant", "-created_at"], name="cases_by_applicant"),
+            # The "all cases" list, newest first (workbench case_queues.newest_first): a page reads 20 index
+            # entries instead of sorting every filed case (184 ms → ~1 ms of SQL at 1M cases, bench/README.md).
+            # Every filed case has a submission time, so PostgreSQL's default DESC NULLS FIRST changes nothing.
+            models.Index(
+                fields=["-submitted_at", "-id"], condition=~models.Q(state="draft"), name="cases_filed_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

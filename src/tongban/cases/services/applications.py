@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import jsonschema
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +29,8 @@ from tongban.cases.models import (
 )
 from tongban.cases.services import deadlines
 from tongban.cases.services.events import record_event
-from tongban.catalogue.models import Material, ServiceItem
+from tongban.cases.services.form_problems import form_problems
+from tongban.catalogue.models import ItemVersion, Material, ServiceItem
 from tongban.catalogue.models.choices import OnlineDepth
 from tongban.catalogue.services.lifecycle import accepting_refusal_reason
 from tongban.core import audit
@@ -56,8 +56,9 @@ def _person_of(actor: Actor) -> Person:
     return person
 
 
-def _check_item(item: ServiceItem, applicant: Person) -> None:
-    version = item.published_version
+def _check_item(item: ServiceItem, applicant: Person, loaded: ItemVersion | None = None) -> None:
+    # The case's own version is usually the published one: no need to read it again.
+    version = loaded if loaded is not None and loaded.pk == item.published_version_id else item.published_version
     reason = accepting_refusal_reason(item)
     if item.agency.is_cut_off:
         raise TongbanError(CaseError.AGENCY_CUT_OFF, agency=item.agency.name, reason=item.agency.cut_off_reason)
@@ -127,7 +128,13 @@ def start_draft(actor: Actor, item: ServiceItem, *, channel: str, applicant: Per
 
 def own_case(actor: Actor, case: Case) -> Case:
     """The case, locked, if ``actor`` is its applicant (or the counter staff who filed it at their window)."""
-    locked = Case.objects.select_for_update().select_related("version", "item", "applicant").get(pk=case.pk)
+    # One statement loads what every applicant-side step reads (item, its agency and basic item, the published
+    # version, the handling agency, the applicant, a signed commitment); only the case row is locked.
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("version", "item__agency", "item__basic_item", "handling_agency", "applicant", "commitment")
+        .get(pk=case.pk)
+    )
     person = getattr(actor, "person", None) if actor is not None and actor.is_authenticated else None
     if person is not None and locked.applicant_id == person.pk:
         return locked
@@ -234,12 +241,7 @@ def sign_commitment(actor: Actor, case: Case, material_codes: list[str], text: s
 
 
 def _form_problems(case: Case) -> list[dict[str, Any]]:
-    validator = jsonschema.Draft202012Validator(case.version.form_schema or {"type": "object"})
-    return [
-        {"path": "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path),
-         "code": CaseError.FORM_INVALID.code, "message": error.message}
-        for error in sorted(validator.iter_errors(case.form_data), key=lambda e: list(e.absolute_path))
-    ]
+    return form_problems(case.version.form_schema, case.form_data)
 
 
 @transaction.atomic
@@ -248,7 +250,7 @@ def submit(actor: Actor, case: Case) -> Case:
     case = own_case(actor, case)
     if case.state != CaseState.DRAFT:
         raise TongbanError(CaseError.WRONG_STATE, state=CaseState(case.state).label, action="提交")
-    _check_item(case.item, case.applicant)
+    _check_item(case.item, case.applicant, case.version)
     problems = _form_problems(case)
     if problems:
         raise ValidationProblems(CaseError.FORM_INVALID, problems)

@@ -22,6 +22,16 @@ from tongban.catalogue.models.choices import (
 from tongban.catalogue.models.items import ServiceItem
 
 FROZEN_STATES = {VersionState.IN_REVIEW, VersionState.PUBLISHED, VersionState.SUPERSEDED}
+# Published and superseded versions never change again (a filed version may still be withdrawn to a draft):
+# each process keeps their material lists, read on every save, submission and case page.
+_PERMANENT_STATES = {VersionState.PUBLISHED, VersionState.SUPERSEDED}
+_MATERIAL_CACHE_SIZE = 4096
+_material_cache: dict[tuple[int, object], list[Material]] = {}
+
+
+def forget_material_lists() -> None:
+    """Drop this process's material lists of published versions (tests start each database afresh)."""
+    _material_cache.clear()
 
 
 class ItemVersion(models.Model):
@@ -108,9 +118,23 @@ class ItemVersion(models.Model):
         }
         return [
             material
-            for material in self.materials.all()
+            for material in self.all_materials()
             if not material.situation_options or chosen.intersection(material.situation_options)
         ]
+
+    def all_materials(self) -> list[Material]:
+        """Every material of the guide in order; a published version's list is read once per process."""
+        if self.state not in _PERMANENT_STATES or self.pk is None:
+            return list(self.materials.all())
+        # created_at with the key: a SQLite id can come back after a rolled-back insert, a creation time cannot.
+        key = (self.pk, self.created_at)
+        cached = _material_cache.get(key)
+        if cached is None:
+            cached = list(self.materials.all())
+            if len(_material_cache) >= _MATERIAL_CACHE_SIZE:
+                _material_cache.clear()
+            _material_cache[key] = cached
+        return cached
 
 
 class Material(models.Model):

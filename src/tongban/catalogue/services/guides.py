@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from tongban.agencies.models import Agency
 from tongban.catalogue.errors import CatalogueError
+from tongban.catalogue.form_schema import with_property_order, without_implied_order
 from tongban.catalogue.guide_format import ITEM_SCHEMA
 from tongban.catalogue.models import (
     BasicItem,
@@ -262,7 +263,7 @@ def guide_document(version: ItemVersion) -> dict[str, Any]:
         "service_hours": version.service_hours,
         "contact_phone": version.contact_phone,
         "complaint_phone": version.complaint_phone,
-        "form_schema": version.form_schema,
+        "form_schema": without_implied_order(version.form_schema),
         "optimisation_record": version.optimisation_record,
         "situations": [
             {
@@ -394,7 +395,8 @@ def _fill_version(version: ItemVersion, guide: dict[str, Any], actor_label: str)
     version.required_real_name_level = guide.get("required_real_name_level", 2)
     for field in ("service_location", "service_hours", "contact_phone", "complaint_phone"):
         setattr(version, field, guide.get(field, ""))
-    version.form_schema = guide.get("form_schema", {})
+    # jsonb forgets key order: the fields keep the guide's order through propertyOrder (catalogue.form_schema).
+    version.form_schema = with_property_order(guide.get("form_schema", {}))
     version.optimisation_record = guide.get("optimisation_record", {})
     version.created_by_label = actor_label
     version.save()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongban.agencies.models import Agency
 from tongban.cases.models import Document
+from tongban.catalogue.form_schema import ordered_properties
 from tongban.catalogue.models import Material, SituationQuestion
 from tongban.core.identifiers import mask_id_number, mask_phone
 from tongban.workbench.forms.base import WorkbenchForm
@@ -43,28 +44,14 @@ class StartFilingForm(WorkbenchForm):
     query = forms.CharField(widget=forms.HiddenInput, max_length=24)
     person = forms.IntegerField(widget=forms.HiddenInput)
     item = forms.IntegerField(widget=forms.HiddenInput)
+    # Filing for an enterprise (ID-4): one of the applicant's active grants; empty = for the person.
+    grant = forms.IntegerField(required=False, widget=forms.HiddenInput)
     window: forms.ModelChoiceField = forms.ModelChoiceField(label=_("受理窗口"), queryset=Agency.objects.none(),
                                                             empty_label=None)
 
     def __init__(self, *args: Any, windows: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = windows  # type: ignore[attr-defined]
-
-
-def ordered_properties(schema: dict[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
-    """The schema's properties in display order: by ``propertyOrder`` where given, else as stored.
-
-    PostgreSQL stores JSON as ``jsonb``, which does not keep key order, so a
-    schema that cares about the order of its fields says so with ``propertyOrder``.
-    """
-    properties = [(name, spec) for name, spec in ((schema or {}).get("properties") or {}).items()
-                  if isinstance(spec, dict)]
-    return sorted(properties, key=lambda pair: _position(pair[1]))
-
-
-def _position(spec: dict[str, Any]) -> int:
-    value = spec.get("propertyOrder")
-    return value if isinstance(value, int) else 1_000_000
 
 
 def _enum_field(values: list[Any], options: dict[str, Any]) -> forms.Field:

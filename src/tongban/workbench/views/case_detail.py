@@ -33,12 +33,13 @@ from tongban.cases.models import (
     Decision,
 )
 from tongban.cases.services import documents
+from tongban.catalogue.form_schema import ordered_properties
 from tongban.catalogue.models.choices import IntegrationMode
 from tongban.core.errors import TongbanError
 from tongban.identity.models import StaffRole
 from tongban.identity.services import personal_data
 from tongban.workbench.forms.cases import CaseLockForm, CorrectionNoticeForm
-from tongban.workbench.forms.counter_filing import PERSONAL_FIELDS, ordered_properties
+from tongban.workbench.forms.counter_filing import PERSONAL_FIELDS
 from tongban.workbench.views.access import apply_refusal, coverage_q, problems_of, render_page
 from tongban.workbench.views.case_actions import ACTIONS, action_forms
 from tongban.workbench.views.case_queues import case_scope

@@ -28,7 +28,7 @@ from tongban.cases.services import applications
 from tongban.catalogue.models import ServiceItem
 from tongban.catalogue.search import service as catalogue_search
 from tongban.core.errors import TongbanError
-from tongban.identity.models import Person, StaffRole
+from tongban.identity.models import EnterpriseGrant, Person, StaffRole
 from tongban.identity.services import personal_data, real_name, require_role
 from tongban.workbench.forms.counter import CounterSearchForm
 from tongban.workbench.forms.counter_filing import ItemSearchForm, StartFilingForm
@@ -57,6 +57,12 @@ def _windows(request: HttpRequest) -> QuerySet[Agency]:
 
 def _found(request: HttpRequest, query: str) -> list[Person]:
     return real_name.find_for_counter(request.user, query)
+
+
+def _grants(person: Person) -> list[EnterpriseGrant]:
+    """The enterprises the applicant may act for now (ID-4); the service checks the grant's scope per item."""
+    return list(EnterpriseGrant.objects.active().filter(person=person).select_related("enterprise")
+                .order_by("enterprise__name", "pk"))
 
 
 def _page(request: HttpRequest, *, start_form: StartFilingForm | None = None, refusal: TongbanError | None = None,
@@ -88,6 +94,7 @@ def _page(request: HttpRequest, *, start_form: StartFilingForm | None = None, re
         "people": people,
         "chosen": chosen,
         "chosen_data": personal_data.masked_view(chosen) if chosen is not None else None,
+        "grants": _grants(chosen) if chosen is not None else [],
         "item_form": item_form,
         "items": items,
         "start_form": start_form,
@@ -123,9 +130,16 @@ def start_draft(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("请先查找并选择申请人"))
         return _page(request, start_form=form, status=400)
     item = get_object_or_404(ServiceItem, pk=form.cleaned_data["item"])
+    grant = None
+    if form.cleaned_data.get("grant"):
+        # Only a grant the applicant holds now: an id typed into the form picks nothing else.
+        grant = next((held for held in _grants(person) if held.pk == form.cleaned_data["grant"]), None)
+        if grant is None:
+            form.add_error(None, _("申请人未获得该企业的有效授权"))
+            return _page(request, start_form=form, status=400)
     try:
         case = applications.start_draft(request.user, item, channel=Channel.COUNTER, applicant=person,
-                                        window=form.cleaned_data["window"])
+                                        window=form.cleaned_data["window"], enterprise_grant=grant)
     except TongbanError as error:
         apply_refusal(form, error)
         status = 403 if error.code in PERMISSION_CODES else 400

@@ -11,7 +11,9 @@ business change that enqueued them; the sweep is idempotent, so running several
 workers (each enqueuing its own sweep) is safe. The same loop enqueues the
 webhook delivery sweep (``cases.tasks.deliver_due_webhooks``, PLAT-3) every
 ``WEBHOOK_SWEEP_SECONDS``, so retries whose back-off has elapsed go out even
-when no new case event enqueues a delivery.
+when no new case event enqueues a delivery, and with it the SMS sweep
+(``notifications.tasks.send_pending_sms``): requests only mark an SMS copy
+pending, the worker sends it.
 
 ``--batch`` enqueues one sweep, runs everything queued and exits: a cron line
 such as ``0 * * * * tongban worker --batch`` does the same job without a
@@ -34,6 +36,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tongban.cases.tasks import deliver_due_webhooks, refresh_case_deadlines
 from tongban.catalogue.tasks import flag_overdue_requests
+from tongban.notifications.tasks import send_pending_sms
 
 # Webhook retries fall due every few seconds to minutes (PLAT-3): the delivery sweep runs far more often.
 WEBHOOK_SWEEP_SECONDS = 15.0
@@ -54,7 +57,8 @@ def enqueue_overdue_sweep() -> bool:
 
 
 def enqueue_webhook_sweep() -> bool:
-    """Enqueue the due-webhook delivery unless one is already waiting; True when a new one was enqueued."""
+    """Enqueue the due-webhook delivery and the SMS sweep unless waiting; True when a new delivery was enqueued."""
+    _enqueue_once(send_pending_sms)
     return _enqueue_once(deliver_due_webhooks)
 
 
