@@ -127,6 +127,11 @@ class ShipmentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.waybill_number} {self.status} {self.outcome}"
 
+    @property
+    def status_label(self) -> str:
+        """The tracking status in words (已揽收 …), or the raw value a malformed push carried."""
+        return str(ShipmentState(self.status).label) if self.status in ShipmentState.values else self.status
+
 
 class WorkItem(models.Model):
     """A failed or returned delivery (or an order that keeps failing) the agency or the operator must resolve."""
