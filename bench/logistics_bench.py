@@ -192,6 +192,7 @@ def measure(active: list[Any]) -> dict[str, Any]:
 
     client = Client()
     pushes, bare, duplicates, stale = [], [], [], []
+    by_status: dict[str, list[float]] = {status: [] for status in STATUSES}
     queries = {"push": 0, "bare": 0}
     sent: list[tuple[bytes, dict[str, str]]] = []
 
@@ -217,6 +218,7 @@ def measure(active: list[Any]) -> dict[str, Any]:
             headers = sandbox.signed(body)
             connection.queries_log.clear()
             pushes.append(post("/channels/couriers/sandbox/events", body, headers, "applied", "push"))
+            by_status[status].append(pushes[-1])
             connection.queries_log.clear()
             bare.append(post("/bench/bare-event/", body, headers, None, "bare"))
             sent.append((body, headers))
@@ -234,6 +236,7 @@ def measure(active: list[Any]) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     figures |= summary("push", pushes) | summary("bare", bare) | summary("duplicate", duplicates)
     figures |= summary("stale", stale)
+    figures["push_by_status_p50_ms"] = {status: statistics.median(samples) for status, samples in by_status.items()}
     figures["push_queries"] = queries["push"] / len(pushes)
     figures["bare_queries"] = queries["bare"] / len(bare)
     return figures
@@ -265,6 +268,23 @@ def child(shipments: int, events: int) -> None:
     print(json.dumps(figures))
 
 
+def fresh_database() -> str:
+    """Recreate the benchmark database; if DROP DATABASE hangs (PostgreSQL 15 waits for every backend to absorb
+    a signal barrier, and a client stalled in COPY elsewhere on the server never does), use a new name instead."""
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qAtc"]
+    try:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True,
+                       timeout=30)
+        name = DATABASE
+    except subprocess.TimeoutExpired:
+        subprocess.run([*psql, "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                        f"AND query LIKE 'DROP DATABASE IF EXISTS {DATABASE}%'"], check=False, capture_output=True)
+        name = f"{DATABASE}_{int(time.time())}"
+        print(f"(DROP DATABASE hung: using {name}; drop it later)", file=sys.stderr)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    return name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shipments", type=int, default=500_000)
@@ -274,9 +294,8 @@ def main() -> None:
     if args.child:
         child(args.shipments, args.events)
         return
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    env = dict(os.environ, TONGBAN_DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+    database = fresh_database()
+    env = dict(os.environ, TONGBAN_DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
                TONGBAN_DATA_DIR=str(ROOT / "var" / "bench"), TONGBAN_LOG_LEVEL="WARNING", TONGBAN_DEBUG="0")
     output = subprocess.run([sys.executable, __file__, "--child", "--shipments", str(args.shipments), "--events",
                              str(args.events)], env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
@@ -293,6 +312,8 @@ def main() -> None:
     for key, label, queries in rows:
         print(f"| {label} | {queries} | {f[key + '_p50_ms']:.1f} | {f[key + '_p95_ms']:.1f} | "
               f"{f[key + '_per_second']:.1f} |")
+    print("tracking event p50 ms by status: " + ", ".join(f"{status} {ms:.1f}" for status, ms in
+                                                         f["push_by_status_p50_ms"].items()))
     print(f"tracking event / bare endpoint rate: {f['push_per_second'] / f['bare_per_second']:.2f}")
 
 
