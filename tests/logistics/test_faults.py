@@ -242,3 +242,18 @@ def test_log_1_many_shipments_under_every_fault_at_once_all_end_delivered(fixed_
         case.refresh_from_db()
         assert case.state == CaseState.DELIVERED
     assert ShipmentEvent.objects.filter(outcome=EventOutcome.APPLIED).count() >= 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_log_1_the_sandbox_pushes_over_http_to_the_callback_endpoint(live_server):
+    """With a callback URL the sandbox POSTs its signed events to /channels/couriers/sandbox/events over HTTP."""
+    the = courier_scene()
+    case, shipment = issued_with_shipment(the)
+    with override_settings(TONGBAN_COURIER_SANDBOX_CALLBACK_URL=f"{live_server.url}/channels/couriers/sandbox/events"):
+        assert run_courier() == {"sent": 4}
+        with override_settings(TONGBAN_COURIER_SANDBOX_FAULTS="corrupt_signature"):
+            body_rejected = sandbox.push(b"{}", sandbox.signed(b"{}", corrupt=True))
+    assert body_rejected == 401
+    shipment.refresh_from_db()
+    case.refresh_from_db()
+    assert (shipment.state, case.state) == (ShipmentState.DELIVERED, CaseState.DELIVERED)
