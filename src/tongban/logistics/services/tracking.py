@@ -119,8 +119,9 @@ def _is_stale(shipment: Shipment, track: Track) -> bool:
 def apply_track(courier: str, track: Track, *, source: str) -> ShipmentEvent | None:
     """Apply one tracking event to its shipment under the rules above; returns the log row written."""
     with transaction.atomic():
+        # At most one row (unique waybill per courier): no ORDER BY for first() to sort by.
         shipment = Shipment.objects.select_for_update().filter(
-            courier=courier, waybill_number=track.waybill_number).first()
+            courier=courier, waybill_number=track.waybill_number).order_by().first()
         if shipment is not None:
             return _apply_locked(shipment, courier, track, source)
     raise _refusal(courier, EventOutcome.UNKNOWN_WAYBILL,
