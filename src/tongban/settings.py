@@ -358,6 +358,22 @@ TONGBAN_SEARCH_BACKEND = os.environ.get("TONGBAN_SEARCH_BACKEND", "auto")
 # --- end payment --------------------------------------------------------------------
 
 # --- Unified logistics --------------------------------------------------------------
+# LOG-1 (docs/logistics.md): the courier adapter, its push secrets, and the sandbox's fault switches.
+TONGBAN_ADAPTERS.update({
+    "courier": os.environ.get("TONGBAN_COURIER", "tongban.logistics.couriers.sandbox.SandboxCourier"),
+})
+# Per-courier HMAC secrets for signed tracking pushes (a real courier adds its own entry from the environment);
+# an empty one is derived from the secret key, which suits only the sandbox.
+TONGBAN_COURIER_SECRETS = {"sandbox": os.environ.get("TONGBAN_COURIER_SANDBOX_SECRET", "")}
+# Active shipments without news for this long get their tracks queried (lost pushes).
+TONGBAN_COURIER_STALL_SECONDS = int(os.environ.get("TONGBAN_COURIER_STALL_SECONDS", str(6 * 3600)))
+# Sandbox courier: seconds between tracking steps, the "delay" fault's lateness, the fault switches
+# (delay, duplicate, reorder, corrupt_signature, lose, fail_order, timeout_order, returned, fail_query),
+# and where it pushes (empty = in process, through the same service as the endpoint).
+TONGBAN_COURIER_SANDBOX_STEP_SECONDS = int(os.environ.get("TONGBAN_COURIER_SANDBOX_STEP_SECONDS", "60"))
+TONGBAN_COURIER_SANDBOX_DELAY_SECONDS = int(os.environ.get("TONGBAN_COURIER_SANDBOX_DELAY_SECONDS", "600"))
+TONGBAN_COURIER_SANDBOX_FAULTS = os.environ.get("TONGBAN_COURIER_SANDBOX_FAULTS", "")
+TONGBAN_COURIER_SANDBOX_CALLBACK_URL = os.environ.get("TONGBAN_COURIER_SANDBOX_CALLBACK_URL", "")
 # --- end logistics ------------------------------------------------------------------
 
 # Modules above add their adapters to TONGBAN_ADAPTERS: check them all once more.

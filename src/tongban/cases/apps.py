@@ -7,3 +7,9 @@ class CasesConfig(AppConfig):
     name = "tongban.cases"
     label = "cases"
     verbose_name = "统一受理"
+
+    def ready(self) -> None:
+        """Register the courier-delivery handler with logistics (a plain registry, LOG-1)."""
+        from tongban.cases.services import shipping
+
+        shipping.register()

@@ -1,5 +1,10 @@
-"""Courier callbacks and the sandbox courier's pages, mounted at ``/channels/couriers/``."""
+"""Courier callbacks, mounted at ``/channels/couriers/`` (LOG-1)."""
 
-from django.urls import path  # noqa: F401  (filled by the module's issue)
+from django.urls import path
 
-urlpatterns: list = []
+from tongban.logistics import views
+
+app_name = "couriers"
+urlpatterns = [
+    path("<slug:courier>/events", views.courier_events, name="events"),
+]

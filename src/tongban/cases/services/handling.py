@@ -260,8 +260,12 @@ def issue_result(actor: Actor, case: Case, *, expected_lock: int | None = None) 
     """The result is produced (licence issued and sealed by the trust services when they land)."""
     case = _locked(case, {CaseState.APPROVED, CaseState.DENIED}, "出具结果", expected_lock)
     _require(actor, [(StaffRole.CASE_OFFICER, case.handling_agency)])
-    return _move(case, CaseState.RESULT_ISSUED, "result_issued", actor, title="结果已出具",
-                 body=f"办件 {case.number} 的办理结果已出具。")
+    _move(case, CaseState.RESULT_ISSUED, "result_issued", actor, title="结果已出具",
+          body=f"办件 {case.number} 的办理结果已出具。")
+    from tongban.cases.services.shipping import ship_result_if_chosen  # shipping calls back into handling
+
+    ship_result_if_chosen(actor, case)  # the applicant chose courier delivery: the result shipment (LOG-1)
+    return case
 
 
 @transaction.atomic

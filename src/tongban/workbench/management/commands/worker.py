@@ -36,6 +36,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tongban.cases.tasks import deliver_due_webhooks, refresh_case_deadlines
 from tongban.catalogue.tasks import flag_overdue_requests
+from tongban.logistics.tasks import SWEEPS as LOGISTICS_SWEEPS
 from tongban.notifications.tasks import send_pending_sms
 
 # Webhook retries fall due every few seconds to minutes (PLAT-3): the delivery sweep runs far more often.
@@ -103,6 +104,8 @@ class Command(BaseCommand):
                 next_sweep = time.monotonic() + options["flag_interval"]
             if time.monotonic() >= next_webhook_sweep:
                 enqueue_webhook_sweep()
+                for sweep in LOGISTICS_SWEEPS:  # courier orders, sandbox pushes, lost-event queries (LOG-1)
+                    _enqueue_once(sweep)
                 next_webhook_sweep = time.monotonic() + WEBHOOK_SWEEP_SECONDS
             worker.run()
             if options["batch"]:

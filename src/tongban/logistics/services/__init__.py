@@ -1,0 +1,1 @@
+"""Services of the logistics module, one file per use-case area."""
