@@ -60,14 +60,14 @@ def test_case_1_limits_are_checked_at_the_field():
 
 
 def test_case_1_submission_problems_are_put_next_to_their_fields():
-    """CASE-1: the service's problems by path `$.field`, and missing required properties, land on their fields."""
+    """CASE-1: the service's problems, worded for the applicant at their field's path, land on their fields."""
     form = bound_from_stored(form_class_for(SCHEMA, enforce_required=False),
                              {"name": "张三", "moved_on": datetime.date(2026, 5, 20).isoformat()})
     unplaced = attach_problems(form, [
-        {"path": "$.name", "code": "CASE_FORM_INVALID", "message": "'张三' is too short"},
-        {"path": "$", "code": "CASE_FORM_INVALID", "message": "'kind' is a required property"},
-        {"path": "$", "code": "CASE_FORM_INVALID", "message": "Additional properties are not allowed"},
+        {"path": "$.name", "code": "CASE_FORM_INVALID", "message": "“姓名”至少 3 个字"},
+        {"path": "$.kind", "code": "CASE_FORM_INVALID", "message": "请填写“类别”"},
+        {"path": "$", "code": "CASE_FORM_INVALID", "message": "申请表中有本事项不需要的内容，请删除后再提交"},
     ])
-    assert form.errors == {"name": ["填写不符合要求：'张三' is too short"], "kind": ["此项为必填项"]}
-    assert unplaced == ["填写不符合要求：Additional properties are not allowed"]
+    assert form.errors == {"name": ["“姓名”至少 3 个字"], "kind": ["请填写“类别”"]}
+    assert unplaced == ["申请表中有本事项不需要的内容，请删除后再提交"]
     assert field_name_of({"path": "$.unknown"}, {"name"}) is None

@@ -12,10 +12,12 @@ from base64 import b64decode
 from binascii import unhexlify
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -211,20 +213,22 @@ def test_thirty_idle_minutes_end_the_session_sec_4(fixed_clock):
     assert UserSession.objects.count() == 0
 
 
-def test_twelve_hours_after_login_the_session_ends_however_busy_sec_4(fixed_clock):
+def test_twelve_hours_after_login_the_session_ends_however_busy_sec_4():
     """SEC-4: a session in constant use still ends 12 hours after its login."""
-    # given a staff member who logged in and works every 20 minutes
+    # given a staff member who logged in and works every 20 minutes (on a clock that does not tick, so the time
+    # the requests themselves take on a busy machine cannot push the last visit past the 12 hours)
     user = staff(StaffRole.AGENCY_ADMIN, agencies().home)
-    client = VerifiedStaffClient()
-    client.force_login(user)
-    statuses = []
-    for _visit in range(36):  # 36 × 20 minutes = 12 hours
-        fixed_clock.shift(datetime.timedelta(minutes=20))
-        statuses.append(client.get(HOME).status_code)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = VerifiedStaffClient()
+        client.force_login(user)
+        statuses = []
+        for _visit in range(36):  # 36 × 20 minutes = 12 hours
+            clock.shift(datetime.timedelta(minutes=20))
+            statuses.append(client.get(HOME).status_code)
 
-    # when they go on one minute past the 12 hours
-    fixed_clock.shift(datetime.timedelta(minutes=1))
-    last = client.get(HOME)
+        # when they go on one minute past the 12 hours
+        clock.shift(datetime.timedelta(minutes=1))
+        last = client.get(HOME)
 
     # then every visit within 12 hours worked, and the last one is sent to login saying why
     assert set(statuses) == {200}
