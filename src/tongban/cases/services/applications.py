@@ -269,7 +269,7 @@ def submit(actor: Actor, case: Case) -> Case:
     case.lock_version += 1
     # Only what submission changes: a full-row UPDATE of every column costs more to build than to run.
     case.save(update_fields=["state", "submitted_at", "due_step", "due_on", "warning_on", "paused_on",
-                             "deadline_status", "lock_version", "updated_at"])
+                             "deadline_status", "lock_version"])
     commitment = getattr(case, "commitment", None)
     if commitment is not None:
         PostVerificationTask.objects.create(commitment=commitment, agency=case.handling_agency,
