@@ -242,7 +242,8 @@ def verify_pdf(pdf: bytes) -> PdfVerification:
         except Exception as error:  # a mangled signature dictionary or CMS blob
             return PdfVerification(False, f"签名结构损坏：{type(error).__name__}", signature_count=len(embedded))
         reason = _status_reason(status)
-        if not reason and signature is embedded[-1] and (status.coverage is None or status.coverage.name != "ENTIRE_FILE"):
+        whole_file = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+        if not reason and signature is embedded[-1] and not whole_file:
             reason = "签章后文件被追加修改"
         serial = format(status.signing_cert.serial_number, "x")
         found = _certificate(serial)

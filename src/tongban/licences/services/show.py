@@ -1,0 +1,135 @@
+"""Show and verify (亮证, LIC-3): the holder makes a short-lived signed token shown as a QR code; anyone who
+scans it sees the licence's essentials, its status and issuer, without logging in.
+
+Token = ``django.core.signing`` (HMAC-SHA256 under the secret key, salted)
+over ``{"t": token id, "e": expiry}``. Verification checks the HMAC and the
+expiry in memory, then spends one use with a single conditional UPDATE and
+reads the licence with one indexed join — no PDF or public-key work, so the
+public page stays as cheap as a bare one.
+
+Replay policy: a token lives ``TONGBAN_SHOW_TOKEN_SECONDS`` (5 minutes) and
+verifies at most ``TONGBAN_SHOW_TOKEN_MAX_USES`` times (3: the checker may
+reload or a second clerk may scan); after that, or after expiry, it is refused
+and the holder shows a fresh one. Each show is recorded in the wallet's use
+history; each verification counts on the token.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from tongban.core.errors import TongbanError
+from tongban.identity.services import Actor, actor_label
+from tongban.licences.errors import LicenceError
+from tongban.licences.models import Licence, LicenceStatus, LicenceUse, LicenceUsePurpose, ShowToken
+from tongban.licences.services.wallet import own_licence
+
+SALT = "tongban.licences.show"
+
+
+@dataclass(frozen=True)
+class ShownToken:
+    """What the holder's phone shows: the token, its URL and QR code, when it expires."""
+
+    token: str
+    url: str
+    expires_at: datetime.datetime
+    max_uses: int
+
+    def qr_svg(self) -> str:
+        """The QR code as inline SVG markup (no script, CSP-safe)."""
+        return segno.make(self.url, error="m").svg_inline(scale=5, border=2)
+
+
+@transaction.atomic
+def create_token(actor: Actor, licence: Licence) -> ShownToken:
+    """The holder shows a licence: a fresh token, recorded in the use history (LIC-3)."""
+    licence = own_licence(actor, licence)
+    status = licence.status
+    if status != LicenceStatus.VALID:
+        raise TongbanError(LicenceError.NOT_VALID, number=licence.number, status=status.label)
+    now = timezone.now()
+    expires_at = now + datetime.timedelta(seconds=settings.TONGBAN_SHOW_TOKEN_SECONDS)
+    row = ShowToken.objects.create(token_id=secrets.token_urlsafe(16), licence=licence, created_at=now,
+                                   expires_at=expires_at, max_uses=settings.TONGBAN_SHOW_TOKEN_MAX_USES)
+    LicenceUse.objects.create(licence=licence, purpose=LicenceUsePurpose.SHOWN, actor_label=actor_label(actor),
+                              consented_at=now, used_at=now)
+    token = signing.dumps({"t": row.token_id, "e": int(expires_at.timestamp())}, salt=SALT)
+    url = settings.TONGBAN_PUBLIC_URL + reverse("verify:show", kwargs={"token": token})
+    return ShownToken(token, url, expires_at, row.max_uses)
+
+
+@dataclass(frozen=True)
+class VerifiedLicence:
+    """What a verifier sees: essentials with personal numbers masked, status, issuer."""
+
+    number: str
+    type_name: str
+    holder_name: str
+    fields: list[tuple[str, Any]]
+    issuer_name: str
+    issued_at: datetime.datetime
+    valid_until: datetime.date | None
+    status: LicenceStatus
+    uses_left: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "type": self.type_name, "holder_name": self.holder_name,
+                "fields": dict(self.fields), "issuer": self.issuer_name, "issued_at": self.issued_at.isoformat(),
+                "valid_until": self.valid_until.isoformat() if self.valid_until else None,
+                "status": self.status.value, "status_label": str(self.status.label), "uses_left": self.uses_left}
+
+
+def essentials(licence: Licence, uses_left: int | None = None) -> VerifiedLicence:
+    """The public view of a licence (masked fields with their Chinese titles)."""
+    titles = licence.licence_type.field_titles()
+    fields = [(titles[name], licence.public_fields[name]) for name in titles if name in licence.public_fields]
+    return VerifiedLicence(licence.number, licence.licence_type.name, licence.holder_name, fields,
+                           licence.issuer_name, licence.issued_at, licence.valid_until, licence.status, uses_left)
+
+
+def verify_token(token: str) -> VerifiedLicence:
+    """Check a scanned token and spend one of its uses; refuses tampered, expired and used-up tokens."""
+    if not token or len(token) > 300 or ":" not in token:
+        raise TongbanError(LicenceError.TOKEN_MALFORMED)
+    try:
+        payload = signing.loads(token, salt=SALT)
+        token_id, expiry = str(payload["t"]), int(payload["e"])
+    except signing.BadSignature as error:
+        raise TongbanError(LicenceError.TOKEN_TAMPERED) from error
+    except (KeyError, TypeError, ValueError) as error:
+        raise TongbanError(LicenceError.TOKEN_MALFORMED) from error
+    now = timezone.now()
+    if expiry <= now.timestamp():
+        raise TongbanError(LicenceError.TOKEN_EXPIRED)
+    spent = ShowToken.objects.filter(token_id=token_id, use_count__lt=F("max_uses"), expires_at__gt=now).update(
+        use_count=F("use_count") + 1, last_used_at=now)
+    if not spent:
+        row = ShowToken.objects.filter(token_id=token_id).first()
+        if row is None:
+            raise TongbanError(LicenceError.TOKEN_TAMPERED)
+        if row.expires_at <= now:
+            raise TongbanError(LicenceError.TOKEN_EXPIRED)
+        raise TongbanError(LicenceError.TOKEN_USED_UP, uses=row.use_count)
+    row = (ShowToken.objects.select_related("licence", "licence__licence_type")
+           .defer("licence__pdf", "licence__fields_encrypted").get(token_id=token_id))
+    return essentials(row.licence, row.max_uses - row.use_count)
+
+
+def verify_link(number: str, code: str) -> VerifiedLicence:
+    """The page a licence PDF's QR code opens: the number with its unguessable code (no login)."""
+    licence = Licence.objects.select_related("licence_type").filter(number=number[:40]).first()
+    if licence is None or not secrets.compare_digest(licence.verify_code, code):
+        raise TongbanError(LicenceError.VERIFY_LINK_INVALID)
+    return essentials(licence)
