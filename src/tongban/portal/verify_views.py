@@ -44,7 +44,9 @@ def verify_pdf(request: HttpRequest) -> HttpResponse:
     except TongbanError as error:
         form.add_error("file", f"{error.message}（{error.code}）")
         return render(request, "portal/verify/home.html", {"form": form}, status=400)
-    seal = Seal.objects.filter(pk=result.seal_id).select_related("agency", "enterprise", "person").first()
+    seal = None
+    if result.seal_id is not None:
+        seal = Seal.objects.filter(pk=result.seal_id).select_related("agency", "enterprise", "person").first()
     return render(request, "portal/verify/home.html", {"form": PdfUploadForm(), "result": result, "seal": seal})
 
 

@@ -216,11 +216,14 @@ def issue_for_case(actor: Actor, *, case_number: str, licence_type_code: str, ag
         return None
     properties = licence_type.field_schema.get("properties", {})
     fields = {name: value for name, value in form_data.items() if name in properties and isinstance(value, str)}
-    holder = {"enterprise": enterprise} if licence_type.holder_kind == HolderKind.ENTERPRISE else {"person": person}
-    if licence_type.holder_kind == HolderKind.ENTERPRISE and enterprise is None:
-        raise TongbanError(LicenceError.HOLDER_KIND_MISMATCH, type=licence_type.name, kind=HolderKind.ENTERPRISE.label)
+    if licence_type.holder_kind == HolderKind.ENTERPRISE:
+        if enterprise is None:
+            raise TongbanError(LicenceError.HOLDER_KIND_MISMATCH, type=licence_type.name,
+                               kind=HolderKind.ENTERPRISE.label)
+        return issue(actor, licence_type_code, agency=agency, fields=fields, source=LicenceSource.CASE,
+                     case_number=case_number, enterprise=enterprise)
     return issue(actor, licence_type_code, agency=agency, fields=fields, source=LicenceSource.CASE,
-                 case_number=case_number, **holder)  # type: ignore[arg-type]
+                 case_number=case_number, person=person)
 
 
 @transaction.atomic

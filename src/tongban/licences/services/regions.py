@@ -135,7 +135,8 @@ def import_document(actor: Actor, raw: str | dict[str, Any]) -> ForeignLicence:
             raise TongbanError(LicenceError.NOT_YOUR_LICENCE)
     fields = {name: (mask_id_number(value) if "number" in name and isinstance(value, str) else value)
               for name, value in document.get("fields", {}).items()}
-    licence, _created = ForeignLicence.objects.update_or_create(issuer=issuer, number=document["number"][:60], defaults={
+    number = document["number"][:60]
+    licence, _created = ForeignLicence.objects.update_or_create(issuer=issuer, number=number, defaults={
         "licence_type_code": document["licence_type"][:64], "type_name": document["type_name"][:100],
         "holder_name": document["holder"]["name"][:200], "holder_id_hash": holder_hash,
         "holder_person": Person.objects.filter(document_number_hash=holder_hash).first(),

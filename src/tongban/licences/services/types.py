@@ -42,7 +42,8 @@ DEMO_TYPES: dict[str, tuple[str, str, str, int, bool, list[str], dict[str, Any]]
     "marriage_certificate": ("结婚证", HolderKind.PERSON, "SHMZJ", 0, False, ["id_number", "spouse_id_number"],
                              _schema(["name", "id_number"], {
                                  "name": _text("持证人"), "id_number": ID_NUMBER,
-                                 "spouse_name": _text("配偶姓名"), "spouse_id_number": {**ID_NUMBER, "title": "配偶身份证号"},
+                                 "spouse_name": _text("配偶姓名"),
+                                 "spouse_id_number": {**ID_NUMBER, "title": "配偶身份证号"},
                                  "registered_on": {**DATE, "title": "登记日期"}})),
     "business_licence": ("营业执照", HolderKind.ENTERPRISE, "SHSCJ", 0, False, [],
                          _schema(["enterprise_name", "uscc"], {

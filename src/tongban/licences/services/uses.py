@@ -10,6 +10,8 @@ as the material's reference.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +25,7 @@ from tongban.licences.models import Licence, LicenceType, LicenceUse, LicenceUse
 from tongban.licences.services.wallet import foreign_licences_of
 
 
-def _unexpired(today):  # type: ignore[no-untyped-def]
+def _unexpired(today: datetime.date) -> Q:
     return Q(valid_until__isnull=True) | Q(valid_until__gte=today)
 
 
@@ -44,8 +46,10 @@ def use_for_case(actor: Actor, licence_type_code: str, *, case_number: str, mate
         use.licence = licence
         use.save()
         return licence.number
-    foreign = (foreign_licences_of(person).filter(licence_type_code=licence_type_code, issuer__withdrawn_at__isnull=True)
-               .filter(_unexpired(today)).first() if enterprise is None else None)
+    foreign = None
+    if enterprise is None:
+        foreign = (foreign_licences_of(person).filter(licence_type_code=licence_type_code)
+                   .filter(_unexpired(today), issuer__withdrawn_at__isnull=True).first())
     if foreign is not None:
         use.foreign_licence = foreign
         use.save()

@@ -13,9 +13,10 @@ from tongban.licences.errors import LicenceError
 from tongban.licences.models import ForeignLicence, Licence, LicenceUse
 
 
-def _managed_enterprises(person: Person) -> QuerySet[EnterpriseGrant]:
+def _managed_enterprises(person: Person) -> QuerySet[EnterpriseGrant, int]:
     return EnterpriseGrant.objects.active().filter(
-        person=person, role__in=[GrantRole.LEGAL_REPRESENTATIVE, GrantRole.ADMINISTRATOR]).values("enterprise_id")
+        person=person, role__in=[GrantRole.LEGAL_REPRESENTATIVE, GrantRole.ADMINISTRATOR]
+    ).values_list("enterprise_id", flat=True)
 
 
 def licences_of(person: Person) -> QuerySet[Licence]:
