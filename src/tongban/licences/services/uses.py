@@ -21,7 +21,7 @@ from tongban.identity.models import Enterprise
 from tongban.identity.services import Actor, actor_label
 from tongban.identity.services.persons import person_of
 from tongban.licences.errors import LicenceError
-from tongban.licences.models import Licence, LicenceType, LicenceUse, LicenceUsePurpose
+from tongban.licences.models import HolderKind, Licence, LicenceType, LicenceUse, LicenceUsePurpose
 from tongban.licences.services.wallet import foreign_licences_of
 
 
@@ -37,6 +37,9 @@ def use_for_case(actor: Actor, licence_type_code: str, *, case_number: str, mate
     if not consent:
         raise TongbanError(LicenceError.CONSENT_REQUIRED, field="consent")
     today, now = timezone.localdate(), timezone.now()
+    held_by_enterprise = LicenceType.objects.filter(code=licence_type_code, holder_kind=HolderKind.ENTERPRISE).exists()
+    if not held_by_enterprise:
+        enterprise = None  # a person's licence (e.g. the ID card) is the applicant's own even when filing for a firm
     holder = Q(holder_enterprise=enterprise) if enterprise is not None else Q(holder_person=person)
     licence = (Licence.objects.filter(holder, licence_type__code=licence_type_code, revoked_at__isnull=True)
                .filter(_unexpired(today)).order_by("-issued_at").first())
