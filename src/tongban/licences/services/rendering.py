@@ -4,6 +4,7 @@ and the issuing seal is stamped and PAdES-signed over it by the seals module (LI
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 import segno
@@ -16,6 +17,9 @@ from tongban.identity.services import Actor
 from tongban.licences.models import LicenceType
 from tongban.seals.models import Seal
 from tongban.seals.services import signing
+
+# WeasyPrint logs every layout step at INFO; a licence is one page, the steps are noise in demo and worker logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Where the seal goes on the A4 page (PDF points from the lower left): over the issuer's name and date.
 SEAL_BOX = signing.StampBox(page=0, box=(395, 150, 535, 290))
