@@ -61,7 +61,8 @@ def create_trust_services(agencies: dict[str, Agency], users: dict[str, User], a
     enterprise = Enterprise.objects.get(legal_representative=zhang)
     issued += [
         issuance.issue(None, "business_licence", agency=market, enterprise=enterprise, fields={
-            "registered_capital": "500万元人民币", "established_on": "2021-06-18", "address": "上海市浦东新区张江路88号",
+            "registered_capital": "500万元人民币", "established_on": "2021-06-18",
+            "address": "上海市浦东新区张江路88号",
             "business_scope": "软件开发；信息系统集成服务；数据处理和存储支持服务"}),
         issuance.issue(None, "food_business_licence", agency=market, enterprise=enterprise, fields={
             "business_address": "上海市浦东新区张江路88号1层", "main_business": "单位食堂",
