@@ -34,4 +34,5 @@ class LicenceError(ErrorCode):
     ISSUER_KEY_INVALID = ("LICENCE_ISSUER_KEY_INVALID", _("公钥格式不正确，应为 PEM 格式的 Ed25519 或 ECDSA P-256 公钥"))
     DOCUMENT_INVALID = ("LICENCE_DOCUMENT_INVALID", _("外省市证照文件格式不正确：{detail}"))
     SIGNATURE_INVALID = ("LICENCE_SIGNATURE_INVALID", _("证照签名校验不通过，文件可能被篡改或并非该机构签发"))
+    AGENCY_CUT_OFF = ("LICENCE_AGENCY_CUT_OFF", _("本单位已中断连接，暂停签发：{reason}"))
     VERIFY_LINK_INVALID = ("LICENCE_VERIFY_LINK_INVALID", _("核验链接无效"))
