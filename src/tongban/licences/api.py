@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -58,9 +58,10 @@ class ErrorBody(Schema):
 
 @router.get("show/{token}", response={200: VerifiedOut, 400: ErrorBody, 410: ErrorBody}, auth=None,
             operation_id="licences_verify_show_token")
-def verify_show_token(request: HttpRequest, token: str) -> dict[str, Any]:
+def verify_show_token(request: HttpRequest, token: str) -> JsonResponse:
     """Verify a scanned show token (亮证码) and spend one of its uses; no login (LIC-3)."""
-    return show.verify_token(token).as_dict()
+    # Answered directly (the schema above documents it): this is the hot public path, kept cheap.
+    return JsonResponse(show.verify_token(token).as_dict(), json_dumps_params={"ensure_ascii": False})
 
 
 class HolderIn(Schema):

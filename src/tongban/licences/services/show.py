@@ -17,6 +17,7 @@ history; each verification counts on the token.
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,12 @@ from django.utils import timezone
 from tongban.core.errors import TongbanError
 from tongban.identity.services import Actor, actor_label
 from tongban.licences.errors import LicenceError
-from tongban.licences.models import Licence, LicenceStatus, LicenceUse, LicenceUsePurpose, ShowToken
+from tongban.licences.models import Licence, LicenceStatus, LicenceType, LicenceUse, LicenceUsePurpose, ShowToken
 from tongban.licences.services.wallet import own_licence
 
 SALT = "tongban.licences.show"
+ESSENTIAL_FIELDS = ("number", "holder_name", "public_fields", "issuer_name", "issued_at", "valid_until", "revoked_at",
+                    "licence_type_id", "licence_type__name")
 
 
 @dataclass(frozen=True)
@@ -91,12 +94,29 @@ class VerifiedLicence:
                 "status": self.status.value, "status_label": str(self.status.label), "uses_left": self.uses_left}
 
 
+@functools.lru_cache(maxsize=512)
+def field_titles(licence_type_id: int) -> tuple[tuple[str, str], ...]:
+    """A type's field names and titles, cached per process: the verify path then never reads the schema.
+
+    ``types.define_type`` clears it; another process may show an old title
+    until it restarts, never wrong data (the values come from the licence row).
+    """
+    licence_type = LicenceType.objects.only("field_schema").get(pk=licence_type_id)
+    return tuple(licence_type.field_titles().items())
+
+
+def _essentials(row: dict[str, Any], uses_left: int | None) -> VerifiedLicence:
+    public = row["public_fields"]
+    fields = [(title, public[name]) for name, title in field_titles(row["licence_type_id"]) if name in public]
+    status = Licence(revoked_at=row["revoked_at"], valid_until=row["valid_until"]).status
+    return VerifiedLicence(row["number"], row["licence_type__name"], row["holder_name"], fields, row["issuer_name"],
+                           row["issued_at"], row["valid_until"], status, uses_left)
+
+
 def essentials(licence: Licence, uses_left: int | None = None) -> VerifiedLicence:
     """The public view of a licence (masked fields with their Chinese titles)."""
-    titles = licence.licence_type.field_titles()
-    fields = [(titles[name], licence.public_fields[name]) for name in titles if name in licence.public_fields]
-    return VerifiedLicence(licence.number, licence.licence_type.name, licence.holder_name, fields,
-                           licence.issuer_name, licence.issued_at, licence.valid_until, licence.status, uses_left)
+    return _essentials({name: getattr(licence, name) for name in ESSENTIAL_FIELDS if "__" not in name}
+                       | {"licence_type__name": licence.licence_type.name}, uses_left)
 
 
 def verify_token(token: str) -> VerifiedLicence:
@@ -113,18 +133,23 @@ def verify_token(token: str) -> VerifiedLicence:
     now = timezone.now()
     if expiry <= now.timestamp():
         raise TongbanError(LicenceError.TOKEN_EXPIRED)
+    # One conditional UPDATE spends a use (atomic across workers: the row's use_count never passes max_uses) …
     spent = ShowToken.objects.filter(token_id=token_id, use_count__lt=F("max_uses"), expires_at__gt=now).update(
         use_count=F("use_count") + 1, last_used_at=now)
     if not spent:
-        row = ShowToken.objects.filter(token_id=token_id).first()
-        if row is None:
+        token_row = ShowToken.objects.filter(token_id=token_id).first()
+        if token_row is None:
             raise TongbanError(LicenceError.TOKEN_TAMPERED)
-        if row.expires_at <= now:
+        if token_row.expires_at <= now:
             raise TongbanError(LicenceError.TOKEN_EXPIRED)
-        raise TongbanError(LicenceError.TOKEN_USED_UP, uses=row.use_count)
-    row = (ShowToken.objects.select_related("licence", "licence__licence_type")
-           .defer("licence__pdf", "licence__fields_encrypted").get(token_id=token_id))
-    return essentials(row.licence, row.max_uses - row.use_count)
+        raise TongbanError(LicenceError.TOKEN_USED_UP, uses=token_row.use_count)
+    # … and one indexed SELECT of the few columns shown (no PDF, no ciphertext, no schema).
+    found = (ShowToken.objects.filter(token_id=token_id)
+             .values("max_uses", "use_count", *(f"licence__{name}" for name in ESSENTIAL_FIELDS)).first())
+    if found is None:
+        raise TongbanError(LicenceError.TOKEN_TAMPERED)
+    row = {name: found[f"licence__{name}"] for name in ESSENTIAL_FIELDS}
+    return _essentials(row, found["max_uses"] - found["use_count"])
 
 
 def verify_link(number: str, code: str) -> VerifiedLicence:

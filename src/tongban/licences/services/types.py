@@ -13,6 +13,7 @@ from tongban.identity.models import StaffRole, User
 from tongban.identity.services import Actor, require_role
 from tongban.licences.errors import LicenceError
 from tongban.licences.models import HolderKind, LicenceType
+from tongban.licences.services.show import field_titles
 
 
 def _text(title: str, **extra: Any) -> dict[str, Any]:
@@ -78,6 +79,7 @@ def define_type(actor: Actor, code: str, *, name: str, holder_kind: str, field_s
         "name": name, "holder_kind": holder_kind, "field_schema": field_schema, "issuing_agency": issuing_agency,
         "validity_years": validity_years, "is_proof": is_proof, "masked_fields": masked_fields or [],
     })
+    field_titles.cache_clear()
     audit.record("licences.type.defined", actor=actor if isinstance(actor, User) else None, obj=licence_type,
                  data={"code": code, "created": created})
     return licence_type
