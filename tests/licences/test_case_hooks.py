@@ -7,6 +7,7 @@ import pytest
 
 from tests.cases.builders import FORM, scene, upload
 from tests.licences.builders import id_card
+from tests.seals.builders import operator
 from tongban.cases.models import CaseEvent, CaseMaterial, Channel, MaterialProvision
 from tongban.cases.services import applications, handling
 from tongban.core.errors import TongbanError
@@ -95,15 +96,9 @@ def test_lic_1_a_denied_case_issues_no_licence_and_a_missing_seal_stops_the_resu
     approved = applications.submit(the.applicant.user, _draft(the))
     handling.accept(the.officer, approved)
     handling.decide(the.approver, approved, approve=True, reasons="符合条件")
-    registry.revoke(_operator(), registry.agency_seal(the.bureau), "更换印章")
+    registry.revoke(operator(), registry.agency_seal(the.bureau), "更换印章")
     with pytest.raises(TongbanError) as refusal:
         handling.issue_result(the.officer, approved)
     assert refusal.value.code == "LICENCE_NO_SEAL"
     approved.refresh_from_db()
     assert approved.state == "approved"
-
-
-def _operator():  # type: ignore[no-untyped-def]
-    from tests.seals.builders import operator
-
-    return operator()

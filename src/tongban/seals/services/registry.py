@@ -3,6 +3,7 @@ suspension and revocation (SEAL-1, SEAL-2)."""
 
 from __future__ import annotations
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -40,7 +41,7 @@ def _activate(seal: Seal) -> None:
     store = adapter("seal_key_store")
     seal.key_id = store.generate(seal.algorithm)
     now = timezone.now()
-    serial = int.from_bytes(bytes.fromhex(seal.key_id[:30]), "big") | 1
+    serial = x509.random_serial_number()  # the key id is the key store's business (an HSM's may not be hex)
     holder = seal.holder_label or seal.name
     certificate = ca.authority().issue(
         store.public_key(seal.key_id), common_name=seal.name, organisation=holder, serial=serial, not_before=now,
