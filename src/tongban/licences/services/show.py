@@ -3,9 +3,9 @@ scans it sees the licence's essentials, its status and issuer, without logging i
 
 Token = ``django.core.signing`` (HMAC-SHA256 under the secret key, salted)
 over ``{"t": token id, "e": expiry}``. Verification checks the HMAC and the
-expiry in memory, then spends one use with a single conditional UPDATE and
-reads the licence with one indexed join — no PDF or public-key work, so the
-public page stays as cheap as a bare one.
+expiry in memory, then spends one use with a single conditional UPDATE that
+on PostgreSQL also returns the licence's displayed columns (one round trip;
+elsewhere a second indexed SELECT) — no PDF, ciphertext or public-key work.
 
 Replay policy: a token lives ``TONGBAN_SHOW_TOKEN_SECONDS`` (5 minutes) and
 verifies at most ``TONGBAN_SHOW_TOKEN_MAX_USES`` times (3: the checker may
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -133,23 +134,57 @@ def verify_token(token: str) -> VerifiedLicence:
     now = timezone.now()
     if expiry <= now.timestamp():
         raise TongbanError(LicenceError.TOKEN_EXPIRED)
-    # One conditional UPDATE spends a use (atomic across workers: the row's use_count never passes max_uses) …
-    spent = ShowToken.objects.filter(token_id=token_id, use_count__lt=F("max_uses"), expires_at__gt=now).update(
-        use_count=F("use_count") + 1, last_used_at=now)
-    if not spent:
+    spend = _spend_postgresql if connection.vendor == "postgresql" else _spend_portable
+    found = spend(token_id, now)
+    if found is None:
         token_row = ShowToken.objects.filter(token_id=token_id).first()
         if token_row is None:
             raise TongbanError(LicenceError.TOKEN_TAMPERED)
         if token_row.expires_at <= now:
             raise TongbanError(LicenceError.TOKEN_EXPIRED)
         raise TongbanError(LicenceError.TOKEN_USED_UP, uses=token_row.use_count)
-    # … and one indexed SELECT of the few columns shown (no PDF, no ciphertext, no schema).
+    uses_left, row = found
+    return _essentials(row, uses_left)
+
+
+def _spend_portable(token_id: str, now: datetime.datetime) -> tuple[int, dict[str, Any]] | None:
+    """Any engine: one conditional UPDATE spends a use (atomic across workers: use_count never passes
+    max_uses), then one indexed SELECT of the displayed columns (no PDF, no ciphertext, no schema)."""
+    spent = ShowToken.objects.filter(token_id=token_id, use_count__lt=F("max_uses"), expires_at__gt=now).update(
+        use_count=F("use_count") + 1, last_used_at=now)
+    if not spent:
+        return None
     found = (ShowToken.objects.filter(token_id=token_id)
              .values("max_uses", "use_count", *(f"licence__{name}" for name in ESSENTIAL_FIELDS)).first())
     if found is None:
-        raise TongbanError(LicenceError.TOKEN_TAMPERED)
-    row = {name: found[f"licence__{name}"] for name in ESSENTIAL_FIELDS}
-    return _essentials(row, found["max_uses"] - found["use_count"])
+        return None
+    return found["max_uses"] - found["use_count"], {name: found[f"licence__{name}"] for name in ESSENTIAL_FIELDS}
+
+
+# PostgreSQL: the same conditional UPDATE returns the licence's displayed columns in one round trip
+# (UPDATE … FROM … RETURNING; SQLite cannot return the FROM tables' columns, so it takes the portable path).
+_SPEND_SQL = """
+UPDATE licences_showtoken AS token
+   SET use_count = token.use_count + 1, last_used_at = %s
+  FROM licences_licence AS licence JOIN licences_licencetype AS kind ON kind.id = licence.licence_type_id
+ WHERE token.token_id = %s AND token.use_count < token.max_uses AND token.expires_at > %s
+   AND licence.id = token.licence_id
+RETURNING token.max_uses - token.use_count, licence.number, licence.holder_name, licence.public_fields,
+          licence.issuer_name, licence.issued_at, licence.valid_until, licence.revoked_at,
+          licence.licence_type_id, kind.name
+"""
+
+
+def _spend_postgresql(token_id: str, now: datetime.datetime) -> tuple[int, dict[str, Any]] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_SPEND_SQL, [now, token_id, now])
+        result = cursor.fetchone()
+    if result is None:
+        return None
+    public = result[3]
+    row = dict(zip(ESSENTIAL_FIELDS, (result[1], result[2], json.loads(public) if isinstance(public, str) else public,
+                                      *result[4:]), strict=True))
+    return int(result[0]), row
 
 
 def verify_link(number: str, code: str) -> VerifiedLicence:
