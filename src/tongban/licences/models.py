@@ -65,6 +65,16 @@ class LicenceStatus(models.TextChoices):
     REVOKED = "revoked", _("已注销")
 
 
+def status_of(revoked_at: datetime.datetime | None, valid_until: datetime.date | None,
+              today: datetime.date) -> LicenceStatus:
+    """A licence's status from its stored revocation and validity (also used on rows read without a model)."""
+    if revoked_at is not None:
+        return LicenceStatus.REVOKED
+    if valid_until is not None and valid_until < today:
+        return LicenceStatus.EXPIRED
+    return LicenceStatus.VALID
+
+
 class Licence(models.Model):
     """One issued licence (电子证照), signed with the issuing agency's seal (LIC-1).
 
@@ -122,11 +132,7 @@ class Licence(models.Model):
 
     def status_on(self, today: datetime.date) -> LicenceStatus:
         """Revoked beats expired beats valid."""
-        if self.revoked_at is not None:
-            return LicenceStatus.REVOKED
-        if self.valid_until is not None and self.valid_until < today:
-            return LicenceStatus.EXPIRED
-        return LicenceStatus.VALID
+        return status_of(self.revoked_at, self.valid_until, today)
 
     @property
     def status(self) -> LicenceStatus:

@@ -34,7 +34,15 @@ from django.utils import timezone
 from tongban.core.errors import TongbanError
 from tongban.identity.services import Actor, actor_label
 from tongban.licences.errors import LicenceError
-from tongban.licences.models import Licence, LicenceStatus, LicenceType, LicenceUse, LicenceUsePurpose, ShowToken
+from tongban.licences.models import (
+    Licence,
+    LicenceStatus,
+    LicenceType,
+    LicenceUse,
+    LicenceUsePurpose,
+    ShowToken,
+    status_of,
+)
 from tongban.licences.services.wallet import own_licence
 
 SALT = "tongban.licences.show"
@@ -109,7 +117,7 @@ def field_titles(licence_type_id: int) -> tuple[tuple[str, str], ...]:
 def _essentials(row: dict[str, Any], uses_left: int | None) -> VerifiedLicence:
     public = row["public_fields"]
     fields = [(title, public[name]) for name, title in field_titles(row["licence_type_id"]) if name in public]
-    status = Licence(revoked_at=row["revoked_at"], valid_until=row["valid_until"]).status
+    status = status_of(row["revoked_at"], row["valid_until"], timezone.localdate())
     return VerifiedLicence(row["number"], row["licence_type__name"], row["holder_name"], fields, row["issuer_name"],
                            row["issued_at"], row["valid_until"], status, uses_left)
 
