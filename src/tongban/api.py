@@ -57,6 +57,7 @@ api.add_router("/catalogue/", catalogue_api.agency_router, auth=AgencyCredential
 api.add_router("/cases/", cases_api.router, auth=AgencyCredentialBearer())
 api.add_router("/seals/", seals_api.router)
 api.add_router("/licences/", licences_api.router)
+api.add_router("/licences/", licences_api.agency_router, auth=AgencyCredentialBearer())
 api.add_router("/payments/", payments_api.router)
 api.add_router("/logistics/", logistics_api.router)
 

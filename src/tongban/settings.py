@@ -352,6 +352,18 @@ TONGBAN_CALENDAR_CACHE_SECONDS = float(os.environ.get("TONGBAN_CALENDAR_CACHE_SE
 TONGBAN_SEARCH_BACKEND = os.environ.get("TONGBAN_SEARCH_BACKEND", "auto")
 
 # --- Trust services: seals and licences -------------------------------------------
+# Seal keys and the platform CA live under TONGBAN_TRUST_DIR (never in the repository): the CA root is
+# created there at first start; keys are PEM files encrypted with the field keys (docs/trust-services.md).
+TONGBAN_TRUST_DIR = Path(os.environ.get("TONGBAN_TRUST_DIR", DATA_DIR / "trust")).resolve()
+TONGBAN_ADAPTERS.update({
+    # The only code that touches seal private keys; an HSM adapter with the same methods replaces it.
+    "seal_key_store": os.environ.get("TONGBAN_SEAL_KEY_STORE", "tongban.seals.keystore.FileKeyStore"),
+})
+# Show tokens (亮证, LIC-3): lifetime in seconds and how many verifications one token allows.
+TONGBAN_SHOW_TOKEN_SECONDS = int(os.environ.get("TONGBAN_SHOW_TOKEN_SECONDS", "300"))
+TONGBAN_SHOW_TOKEN_MAX_USES = int(os.environ.get("TONGBAN_SHOW_TOKEN_MAX_USES", "3"))
+# The address printed in licence QR codes and show tokens (the public verification page lives under it).
+TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- end trust services -----------------------------------------------------------
 
 # --- Unified payment ----------------------------------------------------------------

@@ -35,6 +35,28 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def trust_dir(settings, tmp_path):
+    """Licences are signed with seals whose keys and CA live in a temporary folder."""
+    from tongban.core import adapters
+
+    settings.TONGBAN_TRUST_DIR = tmp_path / "trust"
+    adapters.reset()
+    yield
+    adapters.reset()
+
+
+def with_id_card(the):  # type: ignore[no-untyped-def]
+    """The applicant holds a resident ID card issued by the scene's bureau (LIC-2: fetched with consent)."""
+    from tests.licences.builders import id_card
+    from tongban.licences.services import types
+    from tongban.seals.services import registry
+
+    registry.create_agency_seal(None, the.bureau)
+    types.define_demo_types({"SHGAJ": the.bureau})
+    return id_card(the.applicant, the.bureau)
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
@@ -43,6 +65,7 @@ def media_root(settings, tmp_path):
 def test_case_1_plat_1_the_whole_wizard_from_the_guide_to_submission():
     """CASE-1, PLAT-1: guide → apply → situations → form (schema problem shown by field) → upload, fetch → submit."""
     the = scene()
+    card = with_id_card(the)
     client = logged_in(the.applicant)
     code = the.item.implementation_code
     # Given the guide of an item that accepts applications, with its "在线申请" button
@@ -66,9 +89,9 @@ def test_case_1_plat_1_the_whole_wizard_from_the_guide_to_submission():
     # When the materials are provided: M01 uploaded, M02 fetched, M03 first a PNG named .pdf, then a real PDF
     materials = client.get(step_url(case, "materials"))
     assert [row.material.name for row in materials.context["rows"]] == ["申请表", "居民身份证", "授权委托书"]
-    assert "由平台调取" in text(materials) and "待证照模块调取" in text(materials)
+    assert "由平台调取" in text(materials) and "同意平台从我的电子证照中调取" in text(materials)
     assert material_action(client, case, "M01", "upload", file=pdf("申请表.pdf")).status_code == 302
-    assert material_action(client, case, "M02", "fetch").status_code == 302
+    assert material_action(client, case, "M02", "fetch", consent="yes").status_code == 302
     refused = material_action(client, case, "M03", "upload", file=pdf("委托书.pdf", PNG_BYTES))
     assert refused.status_code == 400
     assert "DOCUMENT_TYPE_MISMATCH" in refused.context["rows"][2].error
@@ -80,7 +103,7 @@ def test_case_1_plat_1_the_whole_wizard_from_the_guide_to_submission():
     assert {code: row.provision for code, row in provided.items()} == {
         "M01": MaterialProvision.UPLOADED, "M02": MaterialProvision.FETCHED_LICENCE,
         "M03": MaterialProvision.UPLOADED}
-    assert provided["M02"].reference == "待证照模块调取：resident_id_card"
+    assert provided["M02"].reference == card.number
     assert provided["M01"].document_version.document.material_name == "申请表"
     # When the applicant submits with the reason still missing
     refused = client.post(step_url(case, "review"))
@@ -137,13 +160,14 @@ def test_case_1_review_lists_every_problem_at_once():
 def test_case_5_the_second_application_does_not_ask_for_the_upload_again():
     """CASE-5: a material uploaded in the first application is reused from the library in the second."""
     the = scene()
+    with_id_card(the)
     client = logged_in(the.applicant)
     # Given a first application whose 申请表 was uploaded through the wizard
     first = start(client, the.item.implementation_code)
     client.post(step_url(first, "situations"), {"s_Q1": "A"})
     client.post(step_url(first, "form"), {"applicant_name": "张三", "reason": "就业"})
     material_action(client, first, "M01", "upload", file=pdf("申请表.pdf"))
-    material_action(client, first, "M02", "fetch")
+    material_action(client, first, "M02", "fetch", consent="yes")
     client.post(step_url(first, "review"))
     versions = DocumentVersion.objects.count()
     # When the same person applies again and saves the form
@@ -156,7 +180,7 @@ def test_case_5_the_second_application_does_not_ask_for_the_upload_again():
     assert row.provision == MaterialProvision.FROM_LIBRARY
     assert row.document_version == first.materials.get(guide_material__code="M01").document_version
     # and the case is submitted without any upload
-    material_action(client, second, "M02", "fetch")
+    material_action(client, second, "M02", "fetch", consent="yes")
     assert client.post(step_url(second, "review")).status_code == 302
     assert DocumentVersion.objects.count() == versions
     assert Case.objects.get(pk=second.pk).state == CaseState.SUBMITTED

@@ -29,13 +29,12 @@ from tongban.identity.models import Person
 from tongban.portal.case_forms import CommitmentForm, MaterialUploadForm, ReuseForm, commitment_text
 from tongban.portal.schema_forms import attach_problems, bound_from_stored, form_class_for
 
-# Until the licence and data modules land, a fetched material records what will be fetched.
-LICENCE_REFERENCE = "待证照模块调取：{kind}"
+# Until the data-sharing module lands, a fetched shared-data material records what will be fetched.
 SHARED_DATA_REFERENCE = "待数据共享调取：{kind}"
 REFERENCE_MAX = 120
 FETCH_NOTE = gettext_lazy(
-    "由平台调取的材料无需上传：平台将从电子证照库或共享数据中获取。证照模块接入后，办件将记录实际的证照编号；"
-    "在此之前记录为“待证照模块调取”。"
+    "由平台调取的材料无需上传：电子证照经您同意后从您名下的有效证照中调取，办件记录所用证照编号；"
+    "共享数据由平台从数据共享系统获取。"
 )
 
 
@@ -101,8 +100,6 @@ def rows(person: Person, case: Case, errors: dict[str, str]) -> list[MaterialRow
 
 
 def _reference(material: Material) -> str:
-    if material.licence_type:
-        return LICENCE_REFERENCE.format(kind=material.licence_type)[:REFERENCE_MAX]
     return SHARED_DATA_REFERENCE.format(kind=material.shared_data_resource)[:REFERENCE_MAX]
 
 
@@ -143,6 +140,10 @@ def _commit(request: HttpRequest, person: Person, case: Case, material: Material
 
 
 def _fetch(request: HttpRequest, person: Person, case: Case, material: Material) -> str | None:
+    if material.licence_type:
+        # The applicant's own licence from the wallet, only with the consent ticked on the row (LIC-2).
+        applications.use_licence(request.user, case, material.code, consent=request.POST.get("consent") == "yes")
+        return None
     applications.mark_fetched(request.user, case, material.code, _reference(material))
     return None
 

@@ -1,5 +1,13 @@
-"""Seal management for enterprises and persons, mounted at ``/seals/`` (SEAL-2)."""
+"""Seal management URLs, mounted at ``/seals/`` (SEAL-2)."""
 
-from django.urls import path  # noqa: F401  (filled by the module's issue)
+from django.urls import path
 
-urlpatterns: list = []
+from tongban.portal import seal_views as views
+
+app_name = "seals"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("apply/", views.apply, name="apply"),
+    path("<int:pk>/image.png", views.image, name="image"),
+    path("<int:pk>/<str:action>/", views.change, name="change"),
+]

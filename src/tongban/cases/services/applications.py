@@ -39,6 +39,7 @@ from tongban.core.workdays import add_workdays
 from tongban.identity.models import EnterpriseGrant, Person, StaffRole, User
 from tongban.identity.services import Actor, actor_label, holds_role, require_role
 from tongban.identity.services.enterprises import authorise
+from tongban.licences.services import uses as licence_uses
 
 POST_VERIFICATION_DAYS = 20  # working days the agency has to verify a commitment afterwards
 
@@ -218,6 +219,25 @@ def mark_fetched(actor: Actor, case: Case, material_code: str, reference: str) -
     else:
         raise TongbanError(CaseError.NOT_FETCHABLE, name=material.name)
     return _provide(case, material, provision, reference=reference)
+
+
+@transaction.atomic
+def use_licence(actor: Actor, case: Case, material_code: str, *, consent: bool) -> CaseMaterial:
+    """Use the applicant's own valid licence for a material, with their consent (LIC-2, CASE-5).
+
+    The licences module finds the licence (the applicant's, the enterprise's the
+    case is filed for, or another region's gathered under the applicant's ID
+    number), records the consent and the use with the case number, and its
+    number becomes the material's reference; nothing is uploaded.
+    """
+    case = own_case(actor, case)
+    _editable(case)
+    material = _guide_material(case, material_code)
+    if not material.licence_type:
+        raise TongbanError(CaseError.NOT_FETCHABLE, name=material.name)
+    number = licence_uses.use_for_case(actor, material.licence_type, case_number=case.number,
+                                       material_code=material.code, consent=consent, enterprise=case.enterprise)
+    return mark_fetched(actor, case, material_code, number)
 
 
 @transaction.atomic

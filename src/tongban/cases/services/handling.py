@@ -37,9 +37,11 @@ from tongban.core.errors import TongbanError
 from tongban.core.workdays import add_workdays
 from tongban.identity.models import StaffRole, User
 from tongban.identity.services import Actor, actor_label, holds_role, require_role
+from tongban.licences.services import issuance as licence_issuance
 
 RECONSIDERATION_DAYS = 60  # 行政复议法 第二十条
 LITIGATION_MONTHS = 6  # 行政诉讼法 第四十六条
+LICENCE_RESULTS = {"licence", "certificate"}  # result kinds issued as e-licences (证照) or e-proofs (证明, CASE-9)
 
 
 def _locked(case: Case, expected: set[str], action: str, expected_lock: int | None) -> Case:
@@ -257,11 +259,19 @@ def decide(actor: Actor, case: Case, *, approve: bool, reasons: str, effective_o
 
 @transaction.atomic
 def issue_result(actor: Actor, case: Case, *, expected_lock: int | None = None) -> Case:
-    """The result is produced (licence issued and sealed by the trust services when they land)."""
+    """The result is produced; an approved licence or proof result is issued and sealed by the licences module
+    (LIC-1, CASE-9) in the same transaction, its number recorded in the case event."""
     case = _locked(case, {CaseState.APPROVED, CaseState.DENIED}, "出具结果", expected_lock)
     _require(actor, [(StaffRole.CASE_OFFICER, case.handling_agency)])
-    _move(case, CaseState.RESULT_ISSUED, "result_issued", actor, title="结果已出具",
-          body=f"办件 {case.number} 的办理结果已出具。")
+    note = ""
+    version = case.version
+    if case.state == CaseState.APPROVED and version.result_licence_type and version.result_kind in LICENCE_RESULTS:
+        licence = licence_issuance.issue_for_case(
+            actor, case_number=case.number, licence_type_code=version.result_licence_type,
+            agency=case.handling_agency, form_data=case.form_data, person=case.applicant, enterprise=case.enterprise)
+        note = f"电子证照 {licence.number}" if licence is not None else ""
+    _move(case, CaseState.RESULT_ISSUED, "result_issued", actor, note=note, title="结果已出具",
+          body=f"办件 {case.number} 的办理结果已出具。{note}")
     from tongban.cases.services.shipping import ship_result_if_chosen  # shipping calls back into handling
 
     ship_result_if_chosen(actor, case)  # the applicant chose courier delivery: the result shipment (LOG-1)

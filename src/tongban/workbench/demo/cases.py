@@ -3,7 +3,7 @@
 Forms are filled from each version's JSON Schema with plausible values;
 materials are generated one-page PDFs stored through the documents service
 (content-checked and hashed like any upload); licence-replaceable materials are
-marked as fetched. The police officers handle them, so the workbench queues and
+fetched from the applicant's licences with consent. The police officers handle them, so the workbench queues and
 "我的办件" have something to show.
 """
 
@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tongban.cases.models import Case, Channel
 from tongban.cases.services import applications, documents, handling
 from tongban.catalogue.models import ServiceItem
+from tongban.core.errors import TongbanError
 from tongban.identity.models import Person, User
 
 # A minimal, valid one-page PDF: the documents service checks the content, not just the extension.
@@ -40,8 +41,12 @@ def _value(key: str, schema: dict[str, Any], person: Person) -> Any:
 def _file(person: Person, case: Case) -> None:
     for material in case.version.materials_for(case.situation_answers):
         if material.licence_type:
-            applications.mark_fetched(person.user, case, material.code, f"DEMO-{material.licence_type}")
-            continue
+            try:  # the applicant's own licence from the wallet, with consent (LIC-2); else a scanned copy
+                applications.use_licence(person.user, case, material.code, consent=True)
+                continue
+            except TongbanError as error:
+                if error.code != "LICENCE_NONE_HELD":
+                    raise
         upload = SimpleUploadedFile(f"{material.code}.pdf", _PDF + material.name.encode(), "application/pdf")
         version = documents.store_upload(person, upload, title=material.name, material_name=material.name)
         applications.attach_document(person.user, case, material.code, version)

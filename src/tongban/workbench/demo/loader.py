@@ -30,6 +30,7 @@ from tongban.workbench.demo.applicants import APPLICANTS, create_applicants
 from tongban.workbench.demo.cases import create_cases
 from tongban.workbench.demo.defaults import ItemSpec
 from tongban.workbench.demo.errors import DemoError
+from tongban.workbench.demo.licences import create_trust_services
 from tongban.workbench.demo.life_events import create_life_events
 from tongban.workbench.demo.logistics import create_logistics_demo
 from tongban.workbench.demo.staff import ACCOUNTS, DemoAccount, create_staff, demo_password
@@ -92,6 +93,7 @@ def load_demo(stdout: Writer | None = None) -> DemoSummary:
         create_life_events(actors, implementation_codes)
         _say(stdout, "正在通过沙箱核验创建演示申请人和企业……")
         applicants = create_applicants(demo_password())
+        create_trust_services(agencies, actors.users, applicants)
         _say(stdout, "正在以演示申请人身份提交并办理办件……")
         create_cases(applicants, actors.users["officer"], actors.users["approver"])
         create_logistics_demo(applicants, actors.users["officer"], actors.users["approver"])

@@ -1,0 +1,1 @@
+"""Seal services: the registry (``registry``) and signing/verification (``signing``)."""
