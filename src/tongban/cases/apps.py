@@ -7,3 +7,9 @@ class CasesConfig(AppConfig):
     name = "tongban.cases"
     label = "cases"
     verbose_name = "统一受理"
+
+    def ready(self) -> None:
+        """Tell payments to move a case on when its fee order is paid (a registry, not a signal)."""
+        from tongban.cases.services import fees
+
+        fees.register()
