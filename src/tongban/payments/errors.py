@@ -10,7 +10,7 @@ class PaymentError(ErrorCode):
 
     FEE_RULE_INVALID = ("PAYMENTS_FEE_RULE_INVALID", _("计费规则无效：{detail}"))
     FEE_NOT_COMPUTABLE = ("PAYMENTS_FEE_NOT_COMPUTABLE", _("收费“{name}”没有固定金额或可计算的计费规则"))
-    FEE_FIELD_INVALID = ("PAYMENTS_FEE_FIELD_INVALID", _("收费“{name}”的计费字段“{field}”须为非负整数"))
+    FEE_FIELD_INVALID = ("PAYMENTS_FEE_FIELD_INVALID", _("收费“{name}”的计费字段“{form_field}”须为非负整数"))
     ORDER_NOT_FOUND = ("PAYMENTS_ORDER_NOT_FOUND", _("缴款单 {number} 不存在"))
     NOT_YOUR_ORDER = ("PAYMENTS_NOT_YOUR_ORDER", _("缴款单 {number} 不存在或不属于您"))
     ORDER_WRONG_STATE = ("PAYMENTS_ORDER_WRONG_STATE", _("缴款单当前状态为“{state}”，不能{action}"))

@@ -66,7 +66,8 @@ def fee_amount(fee: dict[str, Any], form_data: dict[str, Any]) -> int:
     if isinstance(units, str) and units.strip().isdigit():
         units = int(units)
     if isinstance(units, bool) or not isinstance(units, int) or units < 0:
-        raise TongbanError(PaymentError.FEE_FIELD_INVALID, name=fee.get("name", ""), field=rule["field"])
+        raise TongbanError(PaymentError.FEE_FIELD_INVALID, field=rule["field"], name=fee.get("name", ""),
+                           form_field=rule["field"])
     amount = int(rule.get("base_fen") or 0) + rule["per_unit_fen"] * max(0, units - int(rule.get("free_units") or 0))
     if rule.get("max_fen") is not None:
         amount = min(amount, rule["max_fen"])

@@ -33,7 +33,7 @@ def render_pdf(order: PaymentOrder, receipt_number: str) -> bytes:
 @transaction.atomic
 def issue(order: PaymentOrder) -> PaymentOrder:
     """Issue the signed receipt of a paid order once (idempotent); the platform acts."""
-    order = PaymentOrder.objects.select_for_update().select_related("agency").get(pk=order.pk)
+    order = PaymentOrder.objects.select_for_update(of=("self",)).select_related("agency").get(pk=order.pk)
     if order.receipt_number:
         return order
     if order.state not in (OrderState.PAID, OrderState.REFUNDED):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
@@ -146,7 +147,14 @@ def reconcile(channel_code: str, day: datetime.date, lines: Iterable[str] | None
     statement = Statement.objects.create(channel=channel_code, statement_date=day, sha256="",
                                          reconciled_at=timezone.now())
     digest = hashlib.sha256()
-    count, total = _load(statement, _rows(lines if lines is not None else adapter.statement(day), digest))
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        if lines is None:
+            # Download first, as from a real channel: the load below must not read while COPY runs.
+            for line in adapter.statement(day):
+                spool.write(line + "\n")
+            spool.seek(0)
+            lines = (line.rstrip("\n") for line in spool)
+        count, total = _load(statement, _rows(lines, digest))
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     _compare(statement, start, start + datetime.timedelta(days=1))
     found = statement.discrepancies.count()
@@ -180,7 +188,7 @@ def resolve(actor: Actor, discrepancy: Discrepancy, *, resolution: str, note: st
     the channel's own answer (a duplicate is refunded automatically as usual).
     """
     require_role(actor, StaffRole.PLATFORM_OPERATOR)
-    discrepancy = Discrepancy.objects.select_for_update().select_related("statement").get(pk=discrepancy.pk)
+    discrepancy = Discrepancy.objects.select_for_update(of=("self",)).select_related("statement").get(pk=discrepancy.pk)
     if discrepancy.resolved_at is not None:
         raise TongbanError(PaymentError.DISCREPANCY_RESOLVED)
     if resolution not in RESOLUTIONS:

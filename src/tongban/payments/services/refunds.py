@@ -90,7 +90,7 @@ def submit_pending() -> int:
 
 @transaction.atomic
 def _submit(refund_id: int) -> bool:
-    refund = Refund.objects.select_for_update(skip_locked=True).select_related("payment", "order").filter(
+    refund = Refund.objects.select_for_update(skip_locked=True, of=("self",)).select_related("payment", "order").filter(
         pk=refund_id, state=RefundState.REQUESTED).first()
     if refund is None:
         return False
