@@ -169,3 +169,32 @@ def test_pay_1_only_an_operator_refunds():
         refunds.refund(officer, order, amount_fen=100, reason="退")
     assert refused.value.code == "IDENTITY_ROLE_REQUIRED"
     assert not Refund.objects.exists()
+
+
+def test_pay_1_an_unpaid_order_closes_when_its_period_ends_and_a_late_payment_is_refunded(client):
+    """PAY-1: created → closed after the payment period; money arriving later is recorded, flagged and refunded."""
+    import datetime
+
+    import time_machine
+
+    from tongban.payments.channels import channel
+    from tongban.payments.services import orders
+
+    # given a payer who opened the wallet's page but did not confirm in time
+    order = an_order()
+    url = orders.open_channel(order.payer.user, order, "wallet", return_url="/payments/")
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=16), tick=False):
+        assert orders.close_expired() == 1
+    order.refresh_from_db()
+    assert order.state == OrderState.CLOSED
+    # when the channel takes the money anyway and notifies
+    entry = channel("wallet").pay(url.rstrip("/").split("/")[-1])
+    assert deliver_all(client) == [200]
+    refunds.submit_pending()
+    # then the payment is recorded, flagged and given back: the order stays closed, the platform holds nothing
+    order.refresh_from_db()
+    payment = ChannelPayment.objects.get(transaction_id=entry.transaction_id)
+    assert (order.state, order.needs_attention, payment.is_duplicate) == (OrderState.CLOSED, True, True)
+    assert payment.refunds.get().state == RefundState.SUCCEEDED
+    assert refunds.money_balance(order) == 0
+    assert EventKind.LATE_PAYMENT in _kinds(order)
