@@ -123,17 +123,15 @@ def _record_payment(order: PaymentOrder, channel_code: str, transaction_id: str,
                  data={"channel": channel_code, "transaction_id": transaction_id, "amount_fen": amount_fen,
                        "source": source})
     callbacks.order_paid(order)
-    transaction.on_commit(_enqueue_receipt)
+    _enqueue_receipt()
     return PAID
 
 
 def _enqueue_receipt() -> None:
+    # The job row commits with the payment (transactional outbox): one commit per notification, not two.
     from tongban.payments.tasks import issue_due_receipts
 
-    try:
-        issue_due_receipts.enqueue()
-    except Exception:  # noqa: BLE001 - the periodic sweep issues it anyway
-        logger.warning("could not enqueue receipt issuance; the periodic sweep will issue it")
+    issue_due_receipts.enqueue()
 
 
 def settle_by_query(order: PaymentOrder, channel_code: str) -> str:

@@ -8,7 +8,6 @@ answers the same refund for the same number.
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from django.db import transaction
@@ -24,8 +23,6 @@ from tongban.payments.errors import PaymentError
 from tongban.payments.models import ChannelPayment, EventKind, OrderState, PaymentOrder, Refund, RefundState
 from tongban.payments.services import events
 from tongban.payments.services.orders import actor_user
-
-logger = logging.getLogger(__name__)
 
 
 def refundable_fen(payment: ChannelPayment) -> int:
@@ -53,7 +50,7 @@ def request_refund_of(payment: ChannelPayment, amount_fen: int, *, reason: str, 
                amount_fen=amount_fen, automatic=automatic, reason=reason)
     audit.record("payments.refund.requested", actor=actor_user(actor), agency_id=payment.order.agency_id,
                  obj=refund, data={"order": payment.order.number, "amount_fen": amount_fen, "automatic": automatic})
-    transaction.on_commit(_enqueue_submission)
+    _enqueue_submission()
     return refund
 
 
@@ -71,12 +68,10 @@ def refund(actor: Actor, order: PaymentOrder, *, amount_fen: int, reason: str) -
 
 
 def _enqueue_submission() -> None:
+    # The job row commits with the refund (transactional outbox); the periodic sweep also sends it.
     from tongban.payments.tasks import submit_refunds
 
-    try:
-        submit_refunds.enqueue()
-    except Exception:  # noqa: BLE001 - the periodic sweep sends it anyway
-        logger.warning("could not enqueue refund submission; the periodic sweep will send it")
+    submit_refunds.enqueue()
 
 
 def submit_pending() -> int:
