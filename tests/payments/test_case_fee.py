@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 
 from tests.cases.builders import FORM, SCHEMA, scene, submitted
-from tests.payments.builders import deliver_all
+from tests.payments.builders import deliver_all, pay_at_sandbox
 from tongban.cases.models import CaseState
 from tongban.cases.services import handling
 from tongban.cases.services.fees import case_orders
 from tongban.core.errors import TongbanError
 from tongban.payments.models import OrderState
+from tongban.payments.services import receipts
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,20 @@ def test_pay_1_another_person_cannot_see_or_pay_the_order(client):
     assert client.get(reverse("payments:receipt", args=[order.number])).status_code == 404
     client.post(reverse("payments:pay", args=[order.number]), {"channel": "wallet"})
     assert not order.events.filter(kind="channel_opened").exists()
+
+
+def test_pay_1_the_workbench_case_page_lists_the_fee_order_and_links_the_receipt(client):
+    """PAY-1: the officer sees the case's order on the case page and, once paid, its receipt link."""
+    the = scene(fees=FEES[:1])
+    case = _approved(the)
+    [order] = case_orders(case)
+    client.force_login(the.officer)
+    page = client.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert order.number in page and "payment-orders" in page
+    assert reverse("workbench:payment_receipt", args=[order.number]) not in page
+    pay_at_sandbox(order)
+    deliver_all(client)
+    receipts.issue_due()
+    page = client.get(reverse("workbench:case", args=[case.number])).content.decode()
+    assert reverse("workbench:payment_receipt", args=[order.number]) in page
+    assert "出具结果" in page  # the issue-result action is offered once the fee is paid
