@@ -163,7 +163,8 @@ def test_load_demo_builds_a_complete_catalogue_plat_4_item_1_item_5_item_6_item_
 
     # and the demo applicants' cases stand at several stages, handled by the demo officers (CASE-1)
     assert sorted(Case.objects.values_list("state", flat=True)) == sorted(
-        ["submitted", "correction_requested", "under_review", "concluded", "refused"])
+        ["submitted", "correction_requested", "under_review", "concluded", "refused",
+         "awaiting_payment", "result_issued"])  # the last two: a fee case unpaid, one paid (PAY-1)
 
     # when it is loaded again, nothing is added
     again = load_demo()

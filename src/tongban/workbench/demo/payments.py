@@ -37,20 +37,20 @@ def create_payment_cases(applicants: dict[str, Person], officer: User, approver:
     """Two cases of a fee-bearing police item: one awaiting payment (pay it on /payments/), one paid and issued."""
     from tongban.workbench.demo.cases import _apply  # the demo's way to fill and file an application
 
+    zhang = applicants["13800138000"]  # L3: the police fee items need L3
     fee_items = [item for item in ServiceItem.objects.filter(
         agency__path__startswith=officer.role_assignments.get().agency.path, status="in_service",
     ).select_related("published_version").order_by("pk")
         if item.published_version is not None and item.published_version.fees
-        and item.published_version.required_real_name_level <= 2
+        and item.published_version.required_real_name_level <= zhang.real_name_level
         and "person" in item.published_version.applicant_kinds and item.published_version.online_depth != "counter"
         and item.published_version.form_schema]
     if not fee_items:
         return []
-    zhang, li = applicants["13800138000"], applicants["13800138001"]
     waiting = _apply(zhang, fee_items[0])
     handling.accept(officer, waiting)
     handling.decide(approver, waiting, approve=True, reasons="符合申领条件，请缴纳工本费")
-    paid = _apply(li, fee_items[0])
+    paid = _apply(zhang, fee_items[-1])
     handling.accept(officer, paid)
     handling.decide(approver, paid, approve=True, reasons="符合申领条件")
     pay_through_sandbox(paid)
