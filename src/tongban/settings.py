@@ -367,6 +367,21 @@ TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000
 # --- end trust services -----------------------------------------------------------
 
 # --- Unified payment ----------------------------------------------------------------
+# Payment channels offered to payers, in order (PAY-1, docs/payments.md); each code has an adapter role
+# payment_channel_<code>. Channel notification keys: TONGBAN_PAYMENT_KEY_<CODE>, else DATA_DIR/payments/.
+TONGBAN_PAYMENT_CHANNELS = [code.strip() for code in os.environ.get("TONGBAN_PAYMENT_CHANNELS",
+                                                                     "wallet,bankcard").split(",") if code.strip()]
+TONGBAN_ADAPTERS.update({
+    "payment_channel_wallet": "tongban.payments.channels.sandbox.SandboxWalletChannel",
+    "payment_channel_bankcard": "tongban.payments.channels.sandbox.SandboxBankCardChannel",
+    # E-receipts are sealed by the collecting agency's e-seal (platform receipt key where it has none).
+    "receipt_signer": os.environ.get("TONGBAN_RECEIPT_SIGNER", "tongban.payments.signing.SealReceiptSigner"),
+})
+# Days a payment order stays payable before it is closed.
+TONGBAN_PAYMENT_PERIOD_DAYS = int(os.environ.get("TONGBAN_PAYMENT_PERIOD_DAYS", "15"))
+# Sandbox channel faults to rehearse (comma-separated: lose, duplicate, reorder, delay, corrupt) and the delay.
+TONGBAN_PAYMENT_SANDBOX_FAULTS = os.environ.get("TONGBAN_PAYMENT_SANDBOX_FAULTS", "")
+TONGBAN_PAYMENT_SANDBOX_DELAY = int(os.environ.get("TONGBAN_PAYMENT_SANDBOX_DELAY", "30"))
 # --- end payment --------------------------------------------------------------------
 
 # --- Unified logistics --------------------------------------------------------------

@@ -164,7 +164,8 @@ def test_load_demo_builds_a_complete_catalogue_plat_4_item_1_item_5_item_6_item_
     # and the demo applicants' cases stand at several stages, handled by the demo officers (CASE-1)
     assert sorted(Case.objects.values_list("state", flat=True)) == sorted(
         ["submitted", "correction_requested", "under_review", "concluded", "refused",
-         "result_issued"])  # the last: its result on its way by courier (LOG-1, demo/logistics.py)
+         "awaiting_payment", "result_issued", "result_issued"])
+    # (a fee case unpaid and one paid, PAY-1, demo/payments.py; a result on its way by courier, LOG-1)
 
     # when it is loaded again, nothing is added
     again = load_demo()

@@ -9,7 +9,9 @@ class CasesConfig(AppConfig):
     verbose_name = "统一受理"
 
     def ready(self) -> None:
-        """Register the courier-delivery handler with logistics (a plain registry, LOG-1)."""
-        from tongban.cases.services import shipping
+        """Register cases' handlers with the lower modules that must tell it something (plain registries, no
+        signals): a delivered result shipment (LOG-1) and a paid fee order (PAY-1)."""
+        from tongban.cases.services import fees, shipping
 
         shipping.register()
+        fees.register()

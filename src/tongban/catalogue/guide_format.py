@@ -121,7 +121,8 @@ GUIDE_SCHEMA: dict[str, Any] = {
                     "name": _TEXT,
                     "revenue_code": _OPTIONAL_TEXT,
                     "amount_fen": {"type": ["integer", "null"], "minimum": 0},
-                    "rule": _OPTIONAL_TEXT,
+                    # A description, or a machine-readable rule checked by payments (docs/catalogue-format.md)
+                    "rule": {"type": ["string", "object"]},
                     "basis": _OPTIONAL_TEXT,
                 },
             },

@@ -1,5 +1,13 @@
 """Payment channel callbacks and the sandbox channel's hosted pages, mounted at ``/channels/payments/``."""
 
-from django.urls import path  # noqa: F401  (filled by the module's issue)
+from django.urls import path
 
-urlpatterns: list = []
+from tongban.payments import channel_views as views
+
+app_name = "payment_channels"
+urlpatterns = [
+    path("notify/<str:code>/", views.notify, name="notify"),
+    path("sandbox/faults/", views.sandbox_faults, name="sandbox_faults"),
+    path("sandbox/<str:code>/pay/<str:token>/", views.sandbox_pay, name="sandbox_pay"),
+    path("sandbox/<str:code>/statement/<str:day>.csv", views.sandbox_statement, name="sandbox_statement"),
+]

@@ -28,6 +28,8 @@ class CaseState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("审查中")
     APPROVED = "approved", _("准予许可")
     DENIED = "denied", _("不予许可")
+    AWAITING_PAYMENT = "awaiting_payment", _("待缴费")
+    FEE_PAID = "fee_paid", _("已缴费")
     RESULT_ISSUED = "result_issued", _("已出证")
     DELIVERED = "delivered", _("已送达")
     CONCLUDED = "concluded", _("已办结")

@@ -29,7 +29,7 @@ from tongban.cases.models import (
     DecisionOutcome,
     RetentionClass,
 )
-from tongban.cases.services import deadlines
+from tongban.cases.services import deadlines, fees
 from tongban.cases.services.applications import own_case
 from tongban.cases.services.events import record_event
 from tongban.core import audit
@@ -254,18 +254,41 @@ def decide(actor: Actor, case: Case, *, approve: bool, reasons: str, effective_o
     state, action, title = ((CaseState.APPROVED, "approved", "准予许可") if approve
                             else (CaseState.DENIED, "denied", "不予许可"))
     _move(case, state, action, actor, note=reasons, title=title, body=f"办件 {case.number}：{title}。{reasons}")
+    if approve:
+        # The fee step (ITEM-3, PAY-1): an item with fees waits for its payment order to be paid.
+        order = fees.start_fee_step(case)
+        if order is not None:
+            _move(case, CaseState.AWAITING_PAYMENT, "fee_requested", actor, note=order.number, title="请缴费",
+                  body=f"办件 {case.number} 需缴费 {order.amount_fen / 100:.2f} 元，缴款码 {order.payment_code}。")
     return decision
+
+
+@transaction.atomic
+def fee_paid(case_number: str, order_number: str) -> Case | None:
+    """The fee order was paid: the case moves on to the result (called by payments through the registry).
+
+    Runs inside the payment's transaction. A case no longer awaiting payment
+    (withdrawn meanwhile, or paid twice) is left alone: payments refunds duplicates itself.
+    """
+    case = Case.objects.select_for_update(of=("self",)).select_related("handling_agency").filter(
+        number=case_number).first()
+    if case is None or case.state != CaseState.AWAITING_PAYMENT:
+        return None
+    return _move(case, CaseState.FEE_PAID, "fee_paid", None, note=order_number, title="缴费成功",
+                 body=f"办件 {case.number} 已缴费，正在出具办理结果。")
 
 
 @transaction.atomic
 def issue_result(actor: Actor, case: Case, *, expected_lock: int | None = None) -> Case:
     """The result is produced; an approved licence or proof result is issued and sealed by the licences module
-    (LIC-1, CASE-9) in the same transaction, its number recorded in the case event."""
-    case = _locked(case, {CaseState.APPROVED, CaseState.DENIED}, "出具结果", expected_lock)
+    (LIC-1, CASE-9) in the same transaction, its number recorded in the case event. A case with fees comes here
+    once they are paid (``fee_paid``)."""
+    case = _locked(case, {CaseState.APPROVED, CaseState.DENIED, CaseState.FEE_PAID}, "出具结果", expected_lock)
     _require(actor, [(StaffRole.CASE_OFFICER, case.handling_agency)])
     note = ""
     version = case.version
-    if case.state == CaseState.APPROVED and version.result_licence_type and version.result_kind in LICENCE_RESULTS:
+    approved = case.state in (CaseState.APPROVED, CaseState.FEE_PAID)
+    if approved and version.result_licence_type and version.result_kind in LICENCE_RESULTS:
         licence = licence_issuance.issue_for_case(
             actor, case_number=case.number, licence_type_code=version.result_licence_type,
             agency=case.handling_agency, form_data=case.form_data, person=case.applicant, enterprise=case.enterprise)

@@ -29,6 +29,7 @@ from tongban.catalogue.models import (
 from tongban.catalogue.models.choices import HandlingKind, ItemType, LimitUnit, ResultKind, VersionState
 from tongban.catalogue.models.items import BASIC_CODE_PATTERN, IMPLEMENTATION_CODE_PATTERN
 from tongban.core.errors import ErrorCode, ValidationProblems
+from tongban.payments.services import fees as fee_rules
 
 _ITEM_VALIDATOR = jsonschema.Draft202012Validator(ITEM_SCHEMA)
 
@@ -156,6 +157,9 @@ def _check_guide(guide: dict[str, Any], problems: _Problems) -> None:
         if fee.get("amount_fen") is None and not fee.get("rule"):
             problems.add(f"guide.fees[{index}]", CatalogueError.FORMAT_INVALID,
                          detail=gettext("收费须填写固定金额或计费规则"))
+        elif isinstance(fee.get("rule"), dict):
+            for problem in fee_rules.rule_problems(fee["rule"]):
+                problems.add(f"guide.fees[{index}].rule", CatalogueError.FORMAT_INVALID, detail=problem)
     option_keys: set[str] = set()
     seen_questions: set[str] = set()
     for q_index, question in enumerate(guide.get("situations", [])):

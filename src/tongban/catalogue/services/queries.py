@@ -31,6 +31,7 @@ from tongban.catalogue.search import LISTED_STATUSES, listed_items
 from tongban.catalogue.search.errors import QueryError
 from tongban.catalogue.services import lifecycle
 from tongban.core.errors import TongbanError
+from tongban.payments.services import fees as fee_rules
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def describe_fee(data: Mapping[str, object]) -> Fee:
     if isinstance(amount_fen, int):
         amount = _("%(yuan)s元") % {"yuan": f"{amount_fen / 100:.2f}"}
     else:
-        amount = str(data.get("rule") or _("按规定标准收取"))
+        amount = fee_rules.describe_rule(data.get("rule")) or _("按规定标准收取")
     return Fee(name=str(data.get("name", "")), amount=amount, basis=str(data.get("basis") or ""))
 
 

@@ -18,6 +18,7 @@ from tongban.cases.services import applications, documents, handling
 from tongban.catalogue.models import ServiceItem
 from tongban.core.errors import TongbanError
 from tongban.identity.models import Person, User
+from tongban.workbench.demo.payments import pay_through_sandbox
 
 # A minimal, valid one-page PDF: the documents service checks the content, not just the extension.
 _PDF = (
@@ -84,6 +85,7 @@ def create_cases(applicants: dict[str, Person], officer: User, approver: User) -
     done = _apply(li, items[-1])
     handling.accept(officer, done)
     handling.decide(approver, done, approve=True, reasons="符合申领条件")
+    pay_through_sandbox(done)  # a fee-bearing item waits for its fee (PAY-1)
     handling.issue_result(officer, done)
     handling.deliver(officer, done, method="electronic")
     handling.conclude(officer, done)

@@ -33,6 +33,7 @@ from tongban.workbench.demo.errors import DemoError
 from tongban.workbench.demo.licences import create_trust_services
 from tongban.workbench.demo.life_events import create_life_events
 from tongban.workbench.demo.logistics import create_logistics_demo
+from tongban.workbench.demo.payments import create_payment_cases
 from tongban.workbench.demo.staff import ACCOUNTS, DemoAccount, create_staff, demo_password
 from tongban.workbench.demo.stages import Actors, stage_item
 
@@ -97,6 +98,7 @@ def load_demo(stdout: Writer | None = None) -> DemoSummary:
         _say(stdout, "正在以演示申请人身份提交并办理办件……")
         create_cases(applicants, actors.users["officer"], actors.users["approver"])
         create_logistics_demo(applicants, actors.users["officer"], actors.users["approver"])
+        create_payment_cases(applicants, actors.users["officer"], actors.users["approver"])
         flag_overdue()
     return summarise(created=True, seconds=time.perf_counter() - started)
 

@@ -123,7 +123,8 @@ ACTIONS: dict[str, CaseAction] = {
             _("决定已作出"),
         ),
         CaseAction(
-            "issue-result", _("出具结果"), (CaseState.APPROVED, CaseState.DENIED), _handling_officers, CaseLockForm,
+            "issue-result", _("出具结果"),
+            (CaseState.APPROVED, CaseState.DENIED, CaseState.FEE_PAID), _handling_officers, CaseLockForm,
             lambda user, case, form: handling.issue_result(user, case, expected_lock=form.expected_lock),
             _("办理结果已出具"),
         ),

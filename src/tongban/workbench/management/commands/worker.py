@@ -38,6 +38,7 @@ from tongban.cases.tasks import deliver_due_webhooks, refresh_case_deadlines
 from tongban.catalogue.tasks import flag_overdue_requests
 from tongban.logistics.tasks import SWEEPS as LOGISTICS_SWEEPS
 from tongban.notifications.tasks import send_pending_sms
+from tongban.payments.tasks import payments_sweep, reconcile_yesterday
 
 # Webhook retries fall due every few seconds to minutes (PLAT-3): the delivery sweep runs far more often.
 WEBHOOK_SWEEP_SECONDS = 15.0
@@ -54,12 +55,15 @@ def _enqueue_once(job: Any) -> bool:
 def enqueue_overdue_sweep() -> bool:
     """Enqueue the overdue sweeps (lifecycle requests and case limits); True when the request sweep was new."""
     _enqueue_once(refresh_case_deadlines)
+    _enqueue_once(reconcile_yesterday)  # PAY-1: yesterday's statements, once each (it skips reconciled days)
     return _enqueue_once(flag_overdue_requests)
 
 
 def enqueue_webhook_sweep() -> bool:
-    """Enqueue the due-webhook delivery and the SMS sweep unless waiting; True when a new delivery was enqueued."""
+    """Enqueue the due-webhook delivery, the SMS sweep and the payment sweep unless waiting; True when a new
+    delivery was enqueued."""
     _enqueue_once(send_pending_sms)
+    _enqueue_once(payments_sweep)  # PAY-1: lost notifications, expired orders, refunds, receipts
     return _enqueue_once(deliver_due_webhooks)
 
 
